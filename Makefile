@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# One target per user action. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+ROOT := $(CURDIR)
+LINUX ?= $(ROOT)/linux
+export LINUX
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+setup: ## install what is missing (Debian packages, Rust pieces, virtme-ng, herd7)
+	scripts/setup.sh
+
+linux: ## materialise linux/: pinned base + patches/series (git am)
+	scripts/materialise.sh
+
+reapply: ## rebuild linux/'s branch from patches/ (old branch kept as a backup)
+	REAPPLY=1 scripts/materialise.sh
+
+export: ## regenerate patches/ from linux/ after editing there
+	scripts/export.sh
+
+check-export: ## fail if patches/ and linux/ disagree
+	scripts/export.sh --check
+
+build: linux ## build the patched kernel (out/build/pageref)
+	scripts/build.sh pageref
+
+selftests: linux ## build the guest test programs (out/selftests/bin)
+	$(MAKE) -C selftests LINUX=$(LINUX) OUT=$(ROOT)/out/selftests
+
+boot: selftests ## boot the built kernel, run KUnit and guest tests, print the summary
+	scripts/boot.sh pageref
+
+run: setup build boot ## the main job: set up, apply, build, boot, test
+
+baseline: setup ## build and boot the base without the series (out/build/baseline)
+	scripts/baseline.sh
+
+lint: ## shellcheck, Python syntax, Rust fmt/clippy
+	scripts/lint.sh
+
+check: setup lint check-export build boot ## the whole test suite (CI runs this)
+
+.PHONY: help setup linux reapply export check-export build selftests boot run baseline lint check

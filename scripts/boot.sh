@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a built kernel under virtme-ng over the host's root, let the boot-time
+# KUnit suites run, run the guest test programs, power off, and judge the
+# result with scripts/results.py. Every boot has a hard timeout.
+#
+#   scripts/boot.sh [variant]      variant: pageref (default) or baseline
+#   CPUS=n MEMORY=2G               guest size (default: host CPUs, 2G)
+#   KVM=auto|0|1                   auto probes /dev/kvm once and caches it
+#   BOOT_TIMEOUT=s                 hard limit for one boot (default 900 TCG, 300 KVM)
+#   GUEST_FILTER=glob              run only matching guest programs
+#   GUEST_ENV="A=1 B=2"            environment for the guest programs
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+VARIANT=${1:-pageref}
+BUILD=$OUTDIR/build/$VARIANT
+RUN=${RUN:-$OUTDIR/run/$VARIANT}
+CPUS=${CPUS:-$(nproc)}
+MEMORY=${MEMORY:-2G}
+BIN=${GUEST_BIN:-$OUTDIR/selftests/bin}
+
+need vng "Run: scripts/setup.sh (installs virtme-ng into .venv)"
+need udevadm "virtme-ng's init needs the host's udev: apt-get install udev"
+[ -f "$BUILD/arch/x86/boot/bzImage" ] || die "no kernel in $BUILD." "Run: make build"
+grep -q '^CONFIG_ACPI=y' "$BUILD/.config" ||
+	die "the kernel has no CONFIG_ACPI: the guest could not power off." "Add it to config/lean.config."
+
+# /dev/kvm may exist and still be unable to boot a mainline kernel (PVM-style
+# hosts hang in early setup). Probe once with a short boot and remember.
+kvm_works() {
+	local cache=$OUTDIR/kvm-probe
+	case "${KVM:-auto}" in
+	0) return 1 ;;
+	1) return 0 ;;
+	esac
+	if [ ! -f "$cache" ]; then
+		if [ ! -w /dev/kvm ]; then
+			echo "no /dev/kvm" >"$cache"
+		else
+			log "Probing KVM: booting with /dev/kvm for at most 60 s"
+			if timeout -k 5 60 vng --run "$BUILD" --cpus 1 --memory 512M --exec 'echo kvm-probe-ok' \
+				</dev/null 2>&1 | grep -q kvm-probe-ok; then
+				echo ok >"$cache"
+			else
+				echo "booting with /dev/kvm did not finish within 60 s" >"$cache"
+			fi
+		fi
+	fi
+	[ "$(cat "$cache")" = ok ]
+}
+
+ACCEL=()
+if kvm_works; then
+	log "KVM works here: booting with hardware virtualisation"
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+	PROG_TIMEOUT=${PROG_TIMEOUT:-120}
+else
+	warn "KVM unusable ($(cat "$OUTDIR/kvm-probe" 2>/dev/null || echo disabled)): booting under TCG emulation, much slower (KVM=1 forces it)"
+	ACCEL=(--disable-kvm)
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
+	PROG_TIMEOUT=${PROG_TIMEOUT:-600}
+fi
+
+rm -rf "$RUN"
+mkdir -p "$RUN"
+CONSOLE=$RUN/console.log
+GUEST_CMD="${GUEST_ENV:-} $ROOT/scripts/guest-run.sh $RUN $BIN $PROG_TIMEOUT '${GUEST_FILTER:-}'"
+log "Booting $VARIANT ($CPUS vCPUs, $MEMORY, timeout ${BOOT_TIMEOUT}s); console: $CONSOLE"
+start=$(date +%s)
+set +e
+timeout -k 10 "$BOOT_TIMEOUT" vng --run "$BUILD" "${ACCEL[@]}" --verbose \
+	--cpus "$CPUS" --memory "$MEMORY" --rwdir "$RUN" --cwd "$ROOT" \
+	--append 'panic=-1 oops=panic' --exec "$GUEST_CMD" </dev/null >"$CONSOLE" 2>&1
+rc=$?
+set -e
+elapsed=$(($(date +%s) - start))
+echo "$rc $elapsed ${ACCEL[*]:-kvm} $CPUS" >"$RUN/boot.status"
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	log "guest timed out after ${elapsed}s"
+else
+	log "guest exited with $rc after ${elapsed}s"
+fi
+python3 "$ROOT/scripts/results.py" --linux "$LINUX" --run "$RUN" \
+	--expect "$ROOT/config/expected-suites" --config "$BUILD/.config" --variant "$VARIANT"

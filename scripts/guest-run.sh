@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs INSIDE the guest (virtme-ng --exec), as root, over the host's root
+# filesystem. Runs every guest test program built into out/selftests/bin and
+# leaves its KTAP, stderr and exit code in the writable run folder $1, then
+# the kernel log. The host judges the results (scripts/results.py); this
+# script only runs things, so it never stops early on a failing program.
+set -uo pipefail
+
+RUN=$1
+BIN=$2
+PROG_TIMEOUT=${3:-600}
+FILTER=${4:-}
+
+echo "guest: $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo)"
+mountpoint -q /tmp || mount -t tmpfs tmpfs /tmp
+for prog in "$BIN"/*; do
+	[ -x "$prog" ] || continue
+	name=$(basename "$prog")
+	# shellcheck disable=SC2053 # FILTER is a glob on purpose
+	[ -n "$FILTER" ] && [[ $name != $FILTER ]] && continue
+	echo "guest: running $name"
+	start=$(date +%s.%N)
+	timeout -k 10 "$PROG_TIMEOUT" "$prog" >"$RUN/guest-$name.ktap" 2>"$RUN/guest-$name.err"
+	echo $? >"$RUN/guest-$name.rc"
+	echo "$start $(date +%s.%N)" >"$RUN/guest-$name.time"
+done
+dmesg >"$RUN/dmesg.txt"
+echo ok >"$RUN/guest.done"

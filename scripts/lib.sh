@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common helpers for the project's scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export ROOT
+# Everything derived lives here (downloads, build folders, logs); git ignores it.
+OUTDIR=${OUTDIR:-$ROOT/out}
+export OUTDIR
+LINUX=${LINUX:-$ROOT/linux}
+export LINUX
+LLVM_SUFFIX=${LLVM_SUFFIX:--19}
+export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm${LLVM_SUFFIX}/lib}
+export PATH="$ROOT/.venv/bin:$HOME/.cargo/bin:$ROOT/out/tools/bin:$PATH"
+
+_t0=${_t0:-$(date +%s)}
+export _t0
+
+_stamp() { printf '[%4ds]' "$(($(date +%s) - _t0))"; }
+log() { printf '%s %s\n' "$(_stamp)" "$*" >&2; }
+warn() { printf '%s WARNING: %s\n' "$(_stamp)" "$*" >&2; }
+die() {
+	printf '%s ERROR: %s\n' "$(_stamp)" "$1" >&2
+	shift
+	local line
+	for line in "$@"; do printf '        %s\n' "$line" >&2; done
+	exit 1
+}
+
+need() {
+	local tool=$1 hint=$2
+	command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed." "$hint"
+}
+
+# Read KEY=value pairs from the base pin file without evaluating it.
+pin() {
+	local key=$1 val
+	val=$(sed -n "s/^$key=//p" "$ROOT/base.pin")
+	[ -n "$val" ] || die "base.pin has no $key=." "Restore base.pin from git: git checkout base.pin"
+	printf '%s\n' "$val"
+}
+
+# Run a long command and print a heartbeat with elapsed time every 60 s, so a
+# slow step visibly makes progress. Output goes to a log file.
+with_progress() {
+	local what=$1 logf=$2
+	shift 2
+	log "$what (log: $logf)"
+	"$@" >"$logf" 2>&1 &
+	local pid=$! start
+	start=$(date +%s)
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		if kill -0 "$pid" 2>/dev/null && [ $((($(date +%s) - start) % 60)) -lt 5 ]; then
+			log "  ... $what: $(($(date +%s) - start))s, last: $(tail -n 1 "$logf" | cut -c1-100)"
+		fi
+	done
+	if ! wait "$pid"; then
+		tail -n 40 "$logf" >&2
+		die "$what failed after $(($(date +%s) - start))s." "Full log: $logf"
+	fi
+	log "$what done in $(($(date +%s) - start))s"
+}
