@@ -40,9 +40,16 @@ run: setup build boot ## the main job: set up, apply, build, boot, test
 baseline: setup ## build and boot the base without the series (out/build/baseline)
 	scripts/baseline.sh
 
+bisect-check: ## build and boot every patch of the series on its own (slow)
+	scripts/bisect-check.sh
+
+litmus: ## LKMM litmus tests of the protocol, checked with herd7
+	scripts/litmus.sh --self-test
+	scripts/litmus.sh
+
 lint: ## shellcheck, Python syntax, Rust fmt/clippy
 	scripts/lint.sh
 
-check: setup lint check-export build boot ## the whole test suite (CI runs this)
+check: setup lint check-export litmus build boot ## the whole test suite (CI runs this)
 
-.PHONY: help setup linux reapply export check-export build selftests boot run baseline lint check
+.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check litmus lint check
