@@ -41,11 +41,15 @@ kvm_works() {
 			echo "no /dev/kvm" >"$cache"
 		else
 			log "Probing KVM: booting with /dev/kvm for at most 60 s"
-			if timeout -k 5 60 vng --run "$BUILD" --cpus 1 --memory 512M --exec 'echo kvm-probe-ok' \
-				</dev/null 2>&1 | grep -q kvm-probe-ok; then
+			local rc=0
+			timeout -k 5 60 vng --run "$BUILD" --cpus 1 --memory 512M --exec 'echo kvm-probe-ok' \
+				</dev/null >"$cache.log" 2>&1 || rc=$?
+			if grep -q kvm-probe-ok "$cache.log"; then
 				echo ok >"$cache"
+			elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+				echo "a boot with /dev/kvm hung for 60 s (see $cache.log)" >"$cache"
 			else
-				echo "booting with /dev/kvm did not finish within 60 s" >"$cache"
+				echo "a boot with /dev/kvm failed: $(grep -m1 -i 'error' "$cache.log" || tail -n 1 "$cache.log")" >"$cache"
 			fi
 		fi
 	fi

@@ -47,8 +47,8 @@ def suite_times(console):
         ts = TIMESTAMP.match(line)
         if not ts:
             continue
-        m = re.search(r"# Subtest: (\S+)", line)
-        if m and line.find("    ", ts.end()) < 0:
+        m = re.search(r"\]     # Subtest: (\S+)", line)
+        if m:
             start.setdefault(m.group(1), float(ts.group(1)))
         m = re.search(r"\] (?:not )?ok \d+ (\S+)", line)
         if m and m.group(1) in start:
