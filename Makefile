@@ -43,6 +43,18 @@ baseline: setup ## build and boot the base without the series (out/build/baselin
 bisect-check: ## build and boot every patch of the series on its own (slow)
 	scripts/bisect-check.sh
 
+model: ## exhaustive loom model of the protocol (rust-bindings/)
+	cd rust-bindings && cargo test --release --locked -j 1
+
+model-report: ## regenerate Documentation/model.md's verdict table and traces
+	cd rust-bindings && cargo run --release --locked -j 1 -p pageref-model --bin model-report -- --doc ../Documentation/model.md
+
+model-bench: ## host benchmark of get+put per scheme, 1..all CPUs (not in check)
+	BENCH_RT_PRIO=1 scripts/model-bench.sh --reps 21
+
+checkpatch: linux ## checkpatch.pl --strict on every patch in patches/
+	scripts/checkpatch.sh
+
 litmus: ## LKMM litmus tests of the protocol, checked with herd7
 	scripts/litmus.sh --self-test
 	scripts/litmus.sh
@@ -50,6 +62,6 @@ litmus: ## LKMM litmus tests of the protocol, checked with herd7
 lint: ## shellcheck, Python syntax, Rust fmt/clippy
 	scripts/lint.sh
 
-check: setup lint check-export litmus build boot ## the whole test suite (CI runs this)
+check: setup lint check-export checkpatch model litmus build boot ## the whole test suite (CI runs this)
 
-.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check litmus lint check
+.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check model model-report model-bench checkpatch litmus lint check

@@ -1,0 +1,95 @@
+//! Observation hooks.
+//!
+//! Each scheme reports every access it makes to the counter to a [`Probe`].
+//! The benchmarks pass [`NoProbe`], whose methods are empty and vanish after
+//! inlining; the model checker passes a probe that appends the access to the
+//! execution's trace and checks the step invariants (see
+//! [`crate::world`]).
+
+use crate::scheme::{PAGEREF_FROZEN_BIT, PAGEREF_SATURATED};
+use std::fmt;
+
+/// Which API function an access belongs to (the C function is named in
+/// [`Step`]'s `c_name` argument of [`Probe::step`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Speculative get (`folio_try_get()` and friends).
+    TryGet,
+    /// The broken "undo-on-fail" variant's decrement after a failed get.
+    Undo,
+    /// `page_ref_reset_frozen()`: bring stray adds back to `FROZEN`.
+    Reset,
+    /// `folio_put_testzero()` / `page_ref_sub_and_test()`.
+    Put,
+    /// `page_ref_freeze()`.
+    Freeze,
+    /// `page_ref_unfreeze()`.
+    Unfreeze,
+    /// `set_page_refcounted()` / `init_page_count()`.
+    AllocInit,
+    /// `page_ref_count()`.
+    Count,
+    /// `page_ref_add()` on an owned page.
+    Add,
+}
+
+/// One access to the counter, with the values it saw and wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A plain read.
+    Load { val: u32 },
+    /// A plain write.
+    Store { val: u32 },
+    /// `atomic_add_return`/`atomic_sub_return`: the value before and after.
+    Rmw { old: u32, new: u32 },
+    /// `atomic_cmpxchg(expect -> new)`; it succeeded iff `seen == expect`.
+    Cas { expect: u32, new: u32, seen: u32 },
+    /// A put's decrement reached exactly 0: the dec-and-test window opens.
+    WindowOpen,
+    /// The put's CAS `0 -> FROZEN` has run (won or lost): the window closes.
+    WindowClose,
+    /// The caller's references stopped counting here (the put's
+    /// linearisation point: its decrement, or its successful CAS).
+    Released { nr: u32 },
+}
+
+/// Receives the accesses of one thread.
+pub trait Probe {
+    /// Called right after each access, before any other access of the thread.
+    #[inline(always)]
+    fn step(&self, _op: Op, _c_name: &'static str, _step: Step) {}
+}
+
+/// The probe that observes nothing (benchmarks).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProbe;
+
+impl Probe for NoProbe {}
+
+/// Formats a counter value the way the documentation writes it.
+pub struct Hex(pub u32);
+
+impl fmt::Display for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        let frozen = PAGEREF_FROZEN_BIT;
+        if v >= frozen && v - frozen < 0x1000 {
+            if v == frozen {
+                write!(f, "FROZEN")
+            } else {
+                write!(f, "FROZEN+{}", v - frozen)
+            }
+        } else if (PAGEREF_SATURATED - 0x1000..PAGEREF_SATURATED + 0x1000).contains(&v) {
+            let d = i64::from(v) - i64::from(PAGEREF_SATURATED);
+            if d == 0 {
+                write!(f, "SATURATED")
+            } else {
+                write!(f, "SATURATED{d:+}")
+            }
+        } else if v < 0x1000 {
+            write!(f, "{v}")
+        } else {
+            write!(f, "{v:#x}")
+        }
+    }
+}

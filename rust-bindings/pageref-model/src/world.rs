@@ -1,0 +1,518 @@
+//! A small page world for the model checker.
+//!
+//! One page, with a life counter (bumped by every allocation) and the
+//! scheme's refcount word; a lookup slot (standing for the page cache, or a
+//! page table) that holds the life of the page it publishes, or 0; an
+//! allocator that hands the page out again once it is free. Threads are
+//! owners (they hold references and put them), speculative getters (they
+//! find the page through the slot, get, re-validate against the slot and
+//! put) and PFN walkers (they get the page by address with no lookup, like
+//! compaction or `do_migrate_range()`).
+//!
+//! Only the refcount word and the slot are loom atomics. Everything else
+//! (life, free flag, who holds how many references, the trace) is *ghost*
+//! state: a plain [`std::sync::Mutex`] that loom neither schedules on nor
+//! uses for synchronisation. Loom switches threads only at its own
+//! operations, so a ghost update done right after an atomic operation is
+//! atomic with it. The ghost state therefore observes the protocol without
+//! adding ordering to it; the memory ordering of the page's payload is the
+//! LKMM litmus tests' business, not this model's.
+//!
+//! Properties asserted in every explored execution (each failure names one):
+//!
+//! 1. a life is freed at most once (`double free`);
+//! 2. a page is never freed while a reference on it is held, and a get never
+//!    succeeds on a free or frozen page;
+//! 3. a speculative getter that re-validated uses the life it looked up
+//!    (checked at use time);
+//! 4. the destructor that runs belongs to the life that ended (an owner's
+//!    destructor is chosen from the owner's context unless the scenario
+//!    says "page state");
+//! 5. frozen-bit schemes: no RMW observes 0 and nothing stores 0 outside a
+//!    dec-and-test window; no put runs on a value that is not owned;
+//! 6. at the end nothing leaks: all references are dropped, the page is
+//!    free, and its word is a free value (`FROZEN + k` or 0).
+
+use crate::atom::LoomAtomic;
+use crate::probe::{Hex, Op, Probe, Step};
+use crate::scheme::RefScheme;
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering::{Acquire, Release};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How the model's violation panics start (see
+/// [`crate::check::quiet_counterexamples`]).
+pub const VIOLATION_PREFIX: &str = "counterexample (";
+
+/// Which destructor a thread runs when its put says "free".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dtor {
+    /// Chosen from the caller's context: the caller believes the page is
+    /// life `n` (as `__free_pages(page, order)` uses the caller's `order`).
+    Owner(u32),
+    /// Chosen from the page's own state at free time (as `__folio_put()`
+    /// looks at the folio's flags).
+    PageState,
+}
+
+/// A property violation, with the execution's trace up to it.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// Which property broke, and how.
+    pub message: String,
+    /// Every access and ghost event of the execution, in schedule order.
+    pub trace: Vec<String>,
+}
+
+impl Failure {
+    /// The trace as numbered lines.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        for (i, l) in self.trace.iter().enumerate() {
+            let _ = writeln!(s, "{:>3}  {l}", i + 1);
+        }
+        let _ = writeln!(s, "     VIOLATION: {}", self.message);
+        s
+    }
+}
+
+#[derive(Debug, Default)]
+struct Ghost {
+    free: bool,
+    frozen: bool,
+    life: u32,
+    refs: u32,
+    window: u32,
+    trace: Vec<String>,
+}
+
+/// Where the page starts.
+#[derive(Clone, Copy, Debug)]
+pub enum Init {
+    /// Owned with one reference (held by the scenario's owner thread),
+    /// life 1, published in the slot.
+    OwnedPublished,
+    /// Frozen by the owner thread (which holds one reference), word
+    /// `raw`, life 1, published in the slot.
+    FrozenPublished { raw: u32 },
+    /// Frozen by the owner thread with word `raw`, not published.
+    Frozen { raw: u32 },
+    /// In the allocator, life 0.
+    Free,
+}
+
+/// The world of one execution.
+pub struct World<S: RefScheme> {
+    page: S,
+    slot: LoomAtomic,
+    ghost: Mutex<Ghost>,
+    sink: Arc<Mutex<Option<Failure>>>,
+}
+
+impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
+    /// A world in state `init`; violations are reported into `sink`.
+    pub fn new(init: Init, sink: Arc<Mutex<Option<Failure>>>) -> Arc<Self> {
+        let mut g = Ghost::default();
+        let (raw, slot) = match init {
+            Init::OwnedPublished => {
+                g.life = 1;
+                g.refs = 1;
+                (1, 1)
+            }
+            Init::FrozenPublished { raw } | Init::Frozen { raw } => {
+                g.life = 1;
+                g.refs = 1;
+                g.frozen = true;
+                (raw, u32::from(matches!(init, Init::FrozenPublished { .. })))
+            }
+            Init::Free => {
+                g.free = true;
+                (S::FREE_VALUE, 0)
+            }
+        };
+        g.trace.push(format!(
+            "init: word {}, life {}, {}, slot {}",
+            Hex(raw),
+            g.life,
+            if g.free {
+                "free"
+            } else if g.frozen {
+                "frozen by its owner"
+            } else {
+                "owned"
+            },
+            if slot == 0 {
+                "empty".to_string()
+            } else {
+                format!("-> life {slot}")
+            }
+        ));
+        Arc::new(Self {
+            page: S::from_raw(raw),
+            slot: LoomAtomic::new(slot),
+            ghost: Mutex::new(g),
+            sink,
+        })
+    }
+
+    /// A handle for the thread called `name`.
+    pub fn thread(self: &Arc<Self>, name: &'static str) -> Th<S> {
+        Th {
+            w: self.clone(),
+            name,
+        }
+    }
+
+    /// End-of-execution check (property 6); call after joining every thread.
+    pub fn final_check(self: &Arc<Self>) {
+        let th = self.thread("end");
+        let raw = self.page.raw();
+        let g = th.ghost();
+        if g.window != 0 {
+            let msg = format!("{} dec-and-test window(s) never closed", g.window);
+            th.violate(g, msg);
+        } else if g.refs != 0 {
+            let msg = format!(
+                "leak: {} reference(s) still counted, word {}",
+                g.refs,
+                Hex(raw)
+            );
+            th.violate(g, msg);
+        } else if !g.free {
+            let msg = format!(
+                "leak: no reference is held but life {} was never freed (word {})",
+                g.life,
+                Hex(raw)
+            );
+            th.violate(g, msg);
+        } else if !S::is_free_value(raw) {
+            let msg = format!("the free page carries word {}, not a free value", Hex(raw));
+            th.violate(g, msg);
+        }
+    }
+}
+
+/// One thread's view of the world; also the [`Probe`] its scheme calls.
+pub struct Th<S: RefScheme> {
+    w: Arc<World<S>>,
+    name: &'static str,
+}
+
+impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
+    fn ghost(&self) -> MutexGuard<'_, Ghost> {
+        self.w.ghost.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn note(&self, g: &mut Ghost, what: String) {
+        g.trace.push(format!("{:<2} {what}", self.name));
+    }
+
+    /// Report a violation and end the execution (loom then stops exploring).
+    fn violate(&self, mut g: MutexGuard<'_, Ghost>, message: String) -> ! {
+        let failure = Failure {
+            message: format!("[{}] {message}", self.name),
+            trace: g.trace.clone(),
+        };
+        g.trace.push(format!("VIOLATION: {message}"));
+        drop(g);
+        let text = failure.render();
+        {
+            let mut sink = self.w.sink.lock().unwrap_or_else(|e| e.into_inner());
+            if sink.is_none() {
+                *sink = Some(failure);
+            }
+        }
+        panic!("{VIOLATION_PREFIX}{}):\n{text}", S::NAME);
+    }
+
+    /// Look the page up in the slot (`xas_load()` under `rcu_read_lock()`).
+    pub fn lookup(&self) -> Option<u32> {
+        let life = self.w.slot.load(Acquire);
+        let mut g = self.ghost();
+        if life == 0 {
+            self.note(&mut g, "lookup: slot empty".into());
+            None
+        } else {
+            self.note(&mut g, format!("lookup: slot -> life {life}"));
+            Some(life)
+        }
+    }
+
+    /// Is the slot still pointing at `life` (`xas_reload()`)?
+    pub fn revalidate(&self, life: u32) -> bool {
+        let now = self.w.slot.load(Acquire);
+        let mut g = self.ghost();
+        let ok = now == life;
+        self.note(
+            &mut g,
+            format!(
+                "re-validate life {life}: {}",
+                if ok { "ok" } else { "gone" }
+            ),
+        );
+        ok
+    }
+
+    /// Remove the page from the slot (`__filemap_remove_folio()`), before
+    /// the remover drops the slot's reference.
+    pub fn unpublish(&self) {
+        self.w.slot.store(0, Release);
+        let mut g = self.ghost();
+        self.note(&mut g, "remove from slot".into());
+    }
+
+    /// Speculative get of one reference.
+    pub fn try_get(&self) -> bool {
+        let ok = self.w.page.try_get_probed(1, self);
+        let mut g = self.ghost();
+        if ok {
+            if g.free {
+                self.violate(g, "speculative get succeeded on a free page".into());
+            }
+            if g.frozen {
+                self.violate(g, "speculative get succeeded on a frozen page".into());
+            }
+            g.refs += 1;
+            let life = g.life;
+            self.note(
+                &mut g,
+                format!("  -> got a reference (page is life {life})"),
+            );
+        } else {
+            self.note(&mut g, "  -> get failed".into());
+        }
+        ok
+    }
+
+    /// Use the page we hold a reference on; `life` is the life we expect
+    /// (None for a PFN walker, which only needs the page not to be free).
+    pub fn use_page(&self, life: Option<u32>) {
+        let mut g = self.ghost();
+        if g.free {
+            self.violate(g, "uses a page that is free".into());
+        }
+        if let Some(l) = life {
+            if l != g.life {
+                let msg = format!("uses life {l} but the page is now life {}", g.life);
+                self.violate(g, msg);
+            }
+        }
+        let l = g.life;
+        self.note(&mut g, format!("uses the page (life {l})"));
+    }
+
+    /// Drop one reference; free the page with `dtor` if the put says so.
+    pub fn put(&self, dtor: Dtor) -> bool {
+        let freed = self.w.page.put_probed(1, self);
+        if freed {
+            self.free(dtor);
+        } else {
+            let mut g = self.ghost();
+            self.note(&mut g, "  -> put: not the last (or lost the CAS)".into());
+        }
+        freed
+    }
+
+    fn free(&self, dtor: Dtor) {
+        let mut g = self.ghost();
+        if g.free {
+            let msg = format!("double free: life {} freed again", g.life);
+            self.violate(g, msg);
+        }
+        if g.refs != 0 {
+            let msg = format!(
+                "life {} freed while {} reference(s) are held",
+                g.life, g.refs
+            );
+            self.violate(g, msg);
+        }
+        if let Dtor::Owner(l) = dtor {
+            if l != g.life {
+                let msg = format!(
+                    "the destructor of life {l} (chosen by the putter) ran on life {}: \
+                     life {} is freed by a stale put",
+                    g.life, g.life
+                );
+                self.violate(g, msg);
+            }
+        }
+        g.free = true;
+        g.frozen = false;
+        let life = g.life;
+        let how = match dtor {
+            Dtor::Owner(_) => "owner's destructor",
+            Dtor::PageState => "destructor from page state",
+        };
+        self.note(&mut g, format!("  -> frees life {life} ({how})"));
+    }
+
+    /// Allocate the page if it is free; returns the new life.
+    pub fn alloc(&self) -> Option<u32> {
+        let free = self.ghost().free;
+        if !free {
+            let mut g = self.ghost();
+            self.note(&mut g, "alloc: no free page".into());
+            return None;
+        }
+        self.w.page.alloc_init_probed(self);
+        let mut g = self.ghost();
+        g.free = false;
+        g.frozen = false;
+        g.life += 1;
+        g.refs = 1;
+        let life = g.life;
+        self.note(
+            &mut g,
+            format!("  -> allocated: life {life}, one reference"),
+        );
+        Some(life)
+    }
+
+    /// Freeze the page, expecting `count` references (all ours).
+    pub fn freeze(&self, count: u32) -> bool {
+        let ok = self.w.page.freeze_probed(count, self);
+        let mut g = self.ghost();
+        if ok {
+            if g.refs != count {
+                let msg = format!(
+                    "freeze({count}) succeeded while {} references are held",
+                    g.refs
+                );
+                self.violate(g, msg);
+            }
+            g.frozen = true;
+            self.note(&mut g, "  -> frozen".into());
+        } else {
+            self.note(&mut g, "  -> freeze failed".into());
+        }
+        ok
+    }
+
+    /// Unfreeze to `count` (our references).
+    pub fn unfreeze(&self, count: u32) {
+        let g = self.ghost();
+        if !g.frozen {
+            self.violate(g, "unfreeze of a page that is not frozen".into());
+        }
+        drop(g);
+        self.w.page.unfreeze_probed(count, self);
+        let mut g = self.ghost();
+        g.frozen = false;
+        self.note(&mut g, "  -> unfrozen".into());
+    }
+}
+
+impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
+    fn step(&self, op: Op, c_name: &'static str, step: Step) {
+        let mut g = self.ghost();
+        let line = match step {
+            Step::Load { val } => format!("{c_name}: read {}", Hex(val)),
+            Step::Store { val } => format!("{c_name}: set {}", Hex(val)),
+            Step::Rmw { old, new } => format!("{c_name}: {} -> {}", Hex(old), Hex(new)),
+            Step::Cas { expect, new, seen } => format!(
+                "{c_name}: cmpxchg({} -> {}) {}",
+                Hex(expect),
+                Hex(new),
+                if seen == expect {
+                    "succeeds".to_string()
+                } else {
+                    format!("fails, saw {}", Hex(seen))
+                }
+            ),
+            Step::WindowOpen => format!("{c_name}: reached 0: dec-and-test window opens"),
+            Step::WindowClose => String::new(),
+            Step::Released { .. } => String::new(),
+        };
+        if !line.is_empty() {
+            self.note(&mut g, line);
+        }
+        // Property 5: the zero state is transient (frozen-bit schemes only).
+        if S::ZERO_TRANSIENT && !g.free {
+            let seen_zero = match step {
+                Step::Rmw { old, .. } => old == 0,
+                Step::Cas { seen, .. } => seen == 0,
+                _ => false,
+            };
+            if seen_zero && g.window == 0 {
+                self.violate(g, "count 0 observed outside a dec-and-test window".into());
+            }
+            match step {
+                Step::Rmw { new: 0, .. } if op != Op::Put => {
+                    self.violate(
+                        g,
+                        "count dropped to 0 outside dec-and-test: a reference is lost".into(),
+                    );
+                }
+                Step::Store { val: 0 } => self.violate(g, "stored 0".into()),
+                _ => {}
+            }
+        }
+        // A free or frozen page keeps a free value until its allocation or
+        // unfreeze (R4): nothing else may turn its word into an owned one.
+        if (g.free || g.frozen) && !matches!(op, Op::AllocInit | Op::Unfreeze) {
+            let written = match step {
+                Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
+                Step::Cas { expect, new, seen } if seen == expect => Some(new),
+                _ => None,
+            };
+            if let Some(v) = written {
+                if !S::is_free_value(v) {
+                    let what = if g.free { "free" } else { "frozen" };
+                    let msg = format!(
+                        "the word of a {what} page became {}: it now reads as owned",
+                        Hex(v)
+                    );
+                    self.violate(g, msg);
+                }
+            }
+        }
+        // Puts run only on owned values (the debug build's VM_WARN_ON_ONCE).
+        if op == Op::Put {
+            let bad = match step {
+                Step::Rmw { old, .. } => !S::is_owned_value(old),
+                Step::Cas { expect, seen, .. } => expect != 0 && !S::is_owned_value(seen),
+                _ => false,
+            };
+            if bad {
+                self.violate(g, "put on a page whose word is not an owned value".into());
+            }
+        }
+        match step {
+            Step::WindowOpen => g.window += 1,
+            Step::WindowClose => g.window -= 1,
+            Step::Released { nr } => {
+                if g.refs < nr {
+                    self.violate(g, "dropped more references than are held".into());
+                }
+                g.refs -= nr;
+            }
+            _ => {}
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Thread bodies.
+// ---------------------------------------------------------------------------
+
+/// A speculative getter: lookup, get, re-validate, use, put. A getter never
+/// knows what the page is, so it frees (if it has to) with the page-state
+/// destructor, as `folio_put()` does.
+pub fn speculative_getter<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    let Some(life) = th.lookup() else { return };
+    if !th.try_get() {
+        return;
+    }
+    if th.revalidate(life) {
+        th.use_page(Some(life));
+    }
+    th.put(Dtor::PageState);
+}
+
+/// A PFN walker: get by address, check, put.
+pub fn pfn_walker<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if th.try_get() {
+        th.use_page(None);
+        th.put(Dtor::PageState);
+    }
+}
