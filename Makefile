@@ -62,6 +62,8 @@ litmus: ## LKMM litmus tests of the protocol, checked with herd7
 lint: ## shellcheck, Python syntax, Rust fmt/clippy
 	scripts/lint.sh
 
-check: setup lint check-export checkpatch model litmus build boot ## the whole test suite (CI runs this)
+check: setup linux lint check-export checkpatch model litmus build boot ## the whole test suite (CI runs this)
+	@git -C $(LINUX) rev-parse pageref > out/check-passed
+	@echo "make check: everything passed for pageref $$(cat out/check-passed)"
 
 .PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check model model-report model-bench checkpatch litmus lint check
