@@ -80,7 +80,8 @@ unpack_base() {
 }
 
 create_repo() {
-	local tmp=$LINUX.tmp.$$
+	# Global, not local: the EXIT trap runs after this function returned.
+	tmp=$LINUX.tmp.$$
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	trap 'rm -rf "$tmp"' EXIT
