@@ -59,11 +59,25 @@ litmus: ## LKMM litmus tests of the protocol, checked with herd7
 	scripts/litmus.sh --self-test
 	scripts/litmus.sh
 
+series: linux ## the vN mails in out/series/vN: checkpatch --strict, To/Cc from get_maintainer
+	scripts/series.sh
+
+send: ## git send-email the series: dry run unless SEND=yes (needs make series + a passing make check)
+	scripts/send.sh
+
+roundtrip: linux ## mail the series through a local SMTP sink, git am and quilt it back, compare with linux/
+	scripts/roundtrip.sh
+
 lint: ## shellcheck, Python syntax, Rust fmt/clippy
 	scripts/lint.sh
 
-check: setup linux lint check-export checkpatch model litmus build boot ## the whole test suite (CI runs this)
-	@git -C $(LINUX) rev-parse pageref > out/check-passed
-	@echo "make check: everything passed for pageref $$(cat out/check-passed)"
+# The commit under test is taken before anything runs and recorded only if
+# everything passed: make send refuses a series that make check did not pass.
+CHECKED := $(shell git -C $(LINUX) rev-parse -q --verify pageref 2>/dev/null)
+check: setup linux lint check-export checkpatch model litmus roundtrip build boot ## the whole test suite (CI runs this)
+	@c=$$(git -C $(LINUX) rev-parse pageref); \
+	if [ -n "$(CHECKED)" ] && [ "$$c" != "$(CHECKED)" ]; then \
+		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
+	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check model model-report model-bench checkpatch litmus lint check
+.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check series send roundtrip model model-report model-bench checkpatch litmus lint check

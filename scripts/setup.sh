@@ -13,6 +13,11 @@ set -euo pipefail
 
 BINDGEN_VERSION=0.73.2
 VIRTME_NG_VERSION=1.42
+# The SMTP sink of scripts/roundtrip.sh (scripts/smtp-sink.py).
+AIOSMTPD_VERSION=1.4.6
+# checkpatch.pl's SPDX check (scripts/spdxcheck.py) needs ply and GitPython.
+PLY_VERSION=3.11
+GITPYTHON_VERSION=3.1.45
 CHECK_ONLY=0
 [ "${1:-}" = --check ] && CHECK_ONLY=1
 
@@ -65,11 +70,12 @@ install_rust() {
 
 install_vng() {
 	if [ ! -x "$ROOT/.venv/bin/vng" ] ||
-		[ "$("$ROOT/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("virtme-ng"))' 2>/dev/null)" != "$VIRTME_NG_VERSION" ]; then
-		[ "$CHECK_ONLY" = 1 ] && die "virtme-ng $VIRTME_NG_VERSION is not in .venv." "Run: scripts/setup.sh"
+		[ "$("$ROOT/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("virtme-ng"), m.version("aiosmtpd"), m.version("ply"), m.version("GitPython"))' 2>/dev/null)" != "$VIRTME_NG_VERSION $AIOSMTPD_VERSION $PLY_VERSION $GITPYTHON_VERSION" ]; then
+		[ "$CHECK_ONLY" = 1 ] && die "virtme-ng $VIRTME_NG_VERSION or aiosmtpd $AIOSMTPD_VERSION is not in .venv." "Run: scripts/setup.sh"
 		python3 -m venv "$ROOT/.venv" || die "python3 -m venv failed." "Install python3-venv."
-		with_progress "pip install virtme-ng==$VIRTME_NG_VERSION into .venv" "$OUTDIR/logs/pip.log" \
-			"$ROOT/.venv/bin/pip" install --disable-pip-version-check "virtme-ng==$VIRTME_NG_VERSION"
+		with_progress "pip install virtme-ng, aiosmtpd, ply, GitPython into .venv" "$OUTDIR/logs/pip.log" \
+			"$ROOT/.venv/bin/pip" install --disable-pip-version-check "virtme-ng==$VIRTME_NG_VERSION" \
+			"aiosmtpd==$AIOSMTPD_VERSION" "ply==$PLY_VERSION" "GitPython==$GITPYTHON_VERSION"
 	fi
 }
 

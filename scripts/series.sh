@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make the mails that go upstream, check them, and work out who gets them.
+#
+#   scripts/series.sh               write out/series/v$N/ ($N from patches/VERSION):
+#                                   [PATCH vN m/n] mails of base..pageref with
+#                                   --notes and --base, the cover letter from
+#                                   patches/cover-letter.tmpl, checkpatch.log,
+#                                   to.txt, cc.txt, SHA256SUMS and status
+#   scripts/series.sh --mails DIR   only write the mails into DIR (used by
+#                                   scripts/roundtrip.sh); no checks
+#
+#   RESULTS_FILE=path               text that replaces @RESULTS@ in the template
+#   BRANCH=name                     mail base..name instead of base..pageref
+#
+# checkpatch.pl --strict must report no ERROR, WARNING or CHECK on any patch
+# (the cover letter is not checkpatched), and the cover letter must have no
+# placeholder left; otherwise the mails are still written, for reading, the
+# status says why they may not be sent, and the exit status is 1.
+# scripts/send.sh sends only what status says is clean, for the commit that
+# pageref is at.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BRANCH=${BRANCH:-pageref}
+TEMPLATE=$ROOT/patches/cover-letter.tmpl
+VERSION_FILE=$ROOT/patches/VERSION
+# The series is MM's: Andrew Morton merges it through mm.git, and linux-mm is
+# the list it is reviewed on. Everyone else get_maintainer.pl names is Cc'd.
+TO=("Andrew Morton <akpm@linux-foundation.org>" "linux-mm@kvack.org")
+
+git -C "$LINUX" rev-parse --verify -q base >/dev/null 2>&1 ||
+	die "no materialised tree in $LINUX." "Run: make linux"
+# Resolved once: everything below is made from this commit, even if the
+# branch moves meanwhile.
+commit=$(git -C "$LINUX" rev-parse --verify -q "$BRANCH^{commit}") ||
+	die "linux/ has no branch $BRANCH." "Run: make linux"
+
+version=$(tr -d ' \t\n' <"$VERSION_FILE" 2>/dev/null) ||
+	die "no $VERSION_FILE." "Create it with the series' version number, e.g.: echo 6 >patches/VERSION"
+[[ "$version" =~ ^[1-9][0-9]*$ ]] ||
+	die "$VERSION_FILE says '$version', not a version number." "Put the series' version in it, e.g.: echo 6 >patches/VERSION"
+
+# Write the mails of base..$BRANCH into $1: vN-0000-cover-letter.patch (when
+# there is more than one patch) and vN-000m-*.patch.
+make_mails() {
+	local out=$1 n
+	n=$(git -C "$LINUX" rev-list --count "base..$commit")
+	[ "$n" -gt 0 ] || die "base..$BRANCH holds no commit: there is nothing to mail."
+	local cover=()
+	[ "$n" -gt 1 ] && cover=(--cover-letter)
+	mkdir -p "$out"
+	git -C "$LINUX" format-patch -q -v "$version" --notes --base=base \
+		"${cover[@]}" -o "$out" "base..$commit" >/dev/null
+	local c
+	c=$(find "$out" -maxdepth 1 -name "v$version-0000-cover-letter.patch")
+	[ -z "$c" ] && return
+	[ -f "$TEMPLATE" ] || die "no cover letter template: $TEMPLATE"
+	if [ -n "${RESULTS_FILE:-}" ] && [ ! -f "$RESULTS_FILE" ]; then
+		die "RESULTS_FILE=$RESULTS_FILE does not exist."
+	fi
+	# Same substitution as export.sh: the template's first line is the
+	# subject, the rest the body. @RESULTS@ comes from RESULTS_FILE.
+	python3 - "$c" "$TEMPLATE" "${RESULTS_FILE:-}" <<-'PY'
+		import sys
+		mail, tmpl, results = sys.argv[1], open(sys.argv[2], encoding="utf-8").read(), sys.argv[3]
+		subject, _, body = tmpl.partition("\n")
+		if results:
+		    body = body.replace("@RESULTS@", open(results, encoding="utf-8").read().strip("\n"))
+		text = open(mail, encoding="utf-8").read()
+		text = text.replace("*** SUBJECT HERE ***", subject.strip())
+		text = text.replace("*** BLURB HERE ***", body.strip("\n"))
+		open(mail, "w", encoding="utf-8").write(text)
+	PY
+}
+
+if [ "${1:-}" = --mails ]; then
+	[ $# -eq 2 ] || die "usage: scripts/series.sh --mails DIR"
+	make_mails "$2"
+	exit 0
+fi
+[ $# -eq 0 ] || die "unknown argument $1" "Usage: scripts/series.sh [--mails DIR]"
+
+need perl "Run: scripts/setup.sh"
+CHECKPATCH=$LINUX/scripts/checkpatch.pl
+GET_MAINTAINER=$LINUX/scripts/get_maintainer.pl
+{ [ -x "$CHECKPATCH" ] && [ -x "$GET_MAINTAINER" ]; } ||
+	die "linux/ has no scripts/checkpatch.pl or scripts/get_maintainer.pl." "Run: make linux"
+
+DEST=$OUTDIR/series/v$version
+# send.sh records each real send in status; keep that record across a remake.
+sent=$(grep -h '^sent=' "$DEST/status" 2>/dev/null || true)
+rm -rf "$DEST"
+make_mails "$DEST"
+mapfile -t mails < <(cd "$DEST" && find . -maxdepth 1 -name "v$version-[0-9][0-9][0-9][0-9]-*.patch" | sed 's|^\./||' | sort)
+patches=()
+for m in "${mails[@]}"; do
+	[ "$m" = "v$version-0000-cover-letter.patch" ] || patches+=("$m")
+done
+log "wrote ${#mails[@]} mail(s) of base..$BRANCH (${commit:0:12}) to ${DEST#"$ROOT"/}"
+
+# A cover letter with a placeholder left in it must not go out.
+cover_state=complete
+if [ -f "$DEST/v$version-0000-cover-letter.patch" ]; then
+	left=$(grep -oE '\*\*\* [A-Z ]+ HERE \*\*\*|@[A-Z][A-Z0-9_]*@' "$DEST/v$version-0000-cover-letter.patch" |
+		sort -u | paste -sd ' ' || true)
+	if [ -n "$left" ]; then
+		cover_state="placeholders left: $left"
+		warn "the cover letter still has: $left"
+		case "$left" in *@RESULTS@*)
+			warn "  set RESULTS_FILE= to the text for @RESULTS@, or edit patches/cover-letter.tmpl" ;;
+		esac
+	fi
+fi
+
+# checkpatch.pl --strict: any ERROR, WARNING or CHECK fails. It runs from
+# linux/ (read only) so that it finds its data files and the git history
+# for commit references.
+spdx=ran
+if ! python3 -c 'import ply, git' >/dev/null 2>&1; then
+	# checkpatch then skips the check silently (with a traceback on stderr).
+	spdx="skipped (python3 lacks ply and GitPython)"
+	warn "checkpatch's SPDX licence check is skipped: python3 ($(command -v python3)) lacks ply and GitPython."
+	warn "  To run it: $ROOT/.venv/bin/pip install ply GitPython"
+fi
+cp_state=passed
+cplog=$DEST/checkpatch.log
+: >"$cplog"
+for p in "${patches[@]}"; do
+	set +e
+	out=$(cd "$LINUX" && "$CHECKPATCH" --strict --color=never "$DEST/$p" 2>&1)
+	rc=$?
+	set -e
+	printf '%s\n' "$out" >>"$cplog"
+	total=$(printf '%s\n' "$out" | grep -E '^total: ' | tail -n 1)
+	if [ "$rc" -ne 0 ] || ! printf '%s\n' "$total" | grep -qE '^total: 0 errors, 0 warnings, 0 checks'; then
+		cp_state=failed
+		warn "checkpatch: $p: ${total:-no summary (exit status $rc)}"
+		printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK):' | head -n 10 | sed 's/^/        /' >&2
+	fi
+done
+if [ "$cp_state" = passed ]; then
+	log "checkpatch --strict: ${#patches[@]} patch(es) clean"
+fi
+
+# get_maintainer.pl reads MAINTAINERS as the series leaves it (the series
+# may add entries); --no-git: only MAINTAINERS, never the history.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -C "$LINUX" show "$commit:MAINTAINERS" >"$tmp/MAINTAINERS"
+patch_paths=()
+for p in "${patches[@]}"; do patch_paths+=("$DEST/$p"); done
+(cd "$LINUX" && "$GET_MAINTAINER" --mpath "$tmp/MAINTAINERS" --no-git --no-git-fallback \
+	"${patch_paths[@]}") >"$DEST/get_maintainer.txt" 2>"$tmp/gm.err" ||
+	die "get_maintainer.pl failed:" "$(cat "$tmp/gm.err")"
+# "Name <addr> (role)" or "list@host (role)": keep the address part.
+sed -E 's/^(.*<[^<>]+>|[^ <>]+) \(.*\)$/\1/' "$DEST/get_maintainer.txt" >"$tmp/all"
+addr() { sed -E 's/.*<([^<>]+)>.*/\1/' | tr '[:upper:]' '[:lower:]'; }
+printf '%s\n' "${TO[@]}" >"$DEST/to.txt"
+: >"$DEST/cc.txt"
+while IFS= read -r who; do
+	[ -n "$who" ] || continue
+	if ! grep -qxF "$(printf '%s\n' "$who" | addr)" <(addr <"$DEST/to.txt"); then
+		printf '%s\n' "$who" >>"$DEST/cc.txt"
+	fi
+done <"$tmp/all"
+while IFS= read -r who; do
+	grep -qxF "$(printf '%s\n' "$who" | addr)" <(addr <"$tmp/all") ||
+		warn "get_maintainer.pl does not name $who for these patches; check that To: is right."
+done <"$DEST/to.txt"
+
+(cd "$DEST" && sha256sum -- *.patch to.txt cc.txt >SHA256SUMS)
+cat >"$DEST/status" <<-EOF
+	# Written by scripts/series.sh; scripts/send.sh reads it. Do not edit.
+	version=$version
+	branch=$BRANCH
+	commit=$commit
+	base=$(git -C "$LINUX" rev-parse base)
+	mails=${#mails[@]}
+	checkpatch=$cp_state
+	spdx-licence-check=$spdx
+	cover=$cover_state
+	made=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+EOF
+[ -z "$sent" ] || printf '%s\n' "$sent" >>"$DEST/status"
+
+echo
+echo "Series v$version of $BRANCH ($commit), in ${DEST#"$ROOT"/}:"
+for m in "${mails[@]}"; do
+	# The Subject: header, unfolded.
+	python3 -c 'import email, sys; from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=policy.default)
+print("  " + " ".join(str(m["subject"]).split()))' "$DEST/$m"
+done
+echo
+echo "To:"
+sed 's/^/  /' "$DEST/to.txt"
+echo "Cc ($(grep -c . "$DEST/cc.txt" || true)):"
+sed 's/^/  /' "$DEST/cc.txt"
+echo
+echo "checkpatch --strict: $cp_state (log: ${cplog#"$ROOT"/}); cover letter: $cover_state"
+
+if [ "$cp_state" != passed ]; then
+	die "checkpatch --strict found problems in the series; it may not be sent." \
+		"Read ${cplog#"$ROOT"/}, fix the commits in linux/, then: make export && make series"
+fi
+if [ "$cover_state" != complete ]; then
+	die "the cover letter is not finished ($cover_state); the series may not be sent." \
+		"Fill it in patches/cover-letter.tmpl (or set RESULTS_FILE= for @RESULTS@), then: make series"
+fi
+log "series v$version is ready. Dry run: make send.  For real: make send SEND=yes"
