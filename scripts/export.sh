@@ -8,7 +8,8 @@
 #   scripts/export.sh --check   fail, showing the difference, when patches/
 #                               and linux/ disagree (run by make check)
 #
-# The mails are written with --zero-commit and without a signature, so that
+# The mails are written with --zero-commit, 12-digit index hashes (git picks
+# a length from the repository size otherwise) and without a signature, so that
 # they depend only on the commits' content, author and message, never on the
 # machine or the moment they were exported.
 set -euo pipefail
@@ -33,7 +34,7 @@ generate() {
 	[ "$n" -eq 0 ] && return
 	local cover=()
 	[ "$n" -gt 1 ] && cover=(--cover-letter)
-	git -C "$LINUX" format-patch -q --zero-commit --no-signature --notes --base=base \
+	git -C "$LINUX" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --notes --base=base \
 		"${cover[@]}" -o "$out" "base..$BRANCH" >/dev/null
 	if [ -f "$out/0000-cover-letter.patch" ]; then
 		[ -f "$TEMPLATE" ] || die "no cover letter template: $TEMPLATE"

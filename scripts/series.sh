@@ -52,7 +52,7 @@ make_mails() {
 	local cover=()
 	[ "$n" -gt 1 ] && cover=(--cover-letter)
 	mkdir -p "$out"
-	git -C "$LINUX" format-patch -q -v "$version" --notes --base=base \
+	git -C "$LINUX" -c core.abbrev=12 format-patch -q -v "$version" --notes --base=base \
 		"${cover[@]}" -o "$out" "base..$commit" >/dev/null
 	local c
 	c=$(find "$out" -maxdepth 1 -name "v$version-0000-cover-letter.patch")

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A/B guest benchmarks: build the baseline (A) and the patched kernel (B),
+# boot each BENCH_REPS times, alternating A, B, A, B, ..., every boot running
+# the benchmark programs of out/selftests/bench (pread scalability, free-path
+# cost, GUP/futex get+put), check that every boot passed, and aggregate the
+# `# BENCH` lines into a Markdown table (scripts/bench-report.py): median and
+# min..max per side, ratio B/A. The report is kept under out/bench/<stamp>/
+# and appended to Documentation/benchmarks.md.
+#
+#   scripts/bench.sh                       (make bench) the real A/B run
+#   BENCH_REPS=n                           boots per side (default 3)
+#   BENCH_SECONDS=s                        seconds per benchmark cell (default 3)
+#   BENCH_A=variant BENCH_B=variant        the two kernels (default baseline, pageref);
+#                                          out/build/<variant>, baseline from out/linux-baseline
+#   BENCH_BUILD=0                          skip the builds, boot what is in out/build
+#   BENCH_DOC=file                         where the report is appended (default
+#                                          Documentation/benchmarks.md; empty: nowhere)
+#   CPUS=n MEMORY=2G                       guest size (default: host CPUs, 2G)
+#   BENCH_ROUNDS, BENCH_FREE_MB, BENCH_MAX_THREADS   passed to the guest programs
+#
+# With BENCH_A = BENCH_B (the same kernel on both sides) the run is a
+# pipeline self-test: every ratio should be about 1.00. Its report is
+# labelled so and never appended to BENCH_DOC, only kept under out/bench/.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+A=${BENCH_A:-baseline}
+B=${BENCH_B:-pageref}
+REPS=${BENCH_REPS:-3}
+SECONDS_PER_CELL=${BENCH_SECONDS:-3}
+DOC=${BENCH_DOC-$ROOT/Documentation/benchmarks.md}
+CPUS=${CPUS:-$(nproc)}
+MEMORY=${MEMORY:-2G}
+export CPUS MEMORY
+
+[[ $REPS =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPS must be a positive integer, not '$REPS'."
+[[ $SECONDS_PER_CELL =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS must be a positive integer."
+self_test=0
+[ "$A" != "$B" ] || self_test=1
+
+# The tree each variant is built from: the baseline has its own worktree.
+tree_of() {
+	if [ "$1" = baseline ]; then
+		echo "$OUTDIR/linux-baseline"
+	else
+		echo "$LINUX"
+	fi
+}
+
+# A run folder per boot; with the same kernel on both sides, the side too.
+run_of() {
+	local side=$1 variant=$2 rep=$3
+	if [ "$self_test" = 1 ]; then
+		echo "$OUTDIR/run/bench-$variant-$side$rep"
+	else
+		echo "$OUTDIR/run/bench-$variant-$rep"
+	fi
+}
+
+# The command line that reproduces this run, for the report.
+cmd="scripts/bench.sh"
+for var in BENCH_A BENCH_B BENCH_REPS BENCH_SECONDS BENCH_BUILD BENCH_ROUNDS \
+	BENCH_FREE_MB BENCH_MAX_THREADS CPUS MEMORY; do
+	[ -z "${!var:-}" ] || cmd="$var=${!var} $cmd"
+done
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+RESULT_DIR=$OUTDIR/bench/$stamp
+mkdir -p "$RESULT_DIR"
+
+# 1. Kernels and benchmark programs.
+variants=("$A")
+[ "$self_test" = 1 ] || variants+=("$B")
+if [ "${BENCH_BUILD:-1}" != 0 ]; then
+	for v in "${variants[@]}"; do
+		if [ "$v" = baseline ]; then
+			"$ROOT/scripts/baseline.sh" build
+		else
+			"$ROOT/scripts/build.sh" "$v"
+		fi
+	done
+else
+	log "BENCH_BUILD=0: booting the kernels already in $OUTDIR/build"
+fi
+for v in "${variants[@]}"; do
+	[ -f "$OUTDIR/build/$v/arch/x86/boot/bzImage" ] ||
+		die "no kernel in $OUTDIR/build/$v." "Build it (scripts/build.sh $v, or scripts/baseline.sh build) or drop BENCH_BUILD=0."
+done
+log "Building the benchmark programs (out/selftests/bench)"
+make -s -C "$ROOT/selftests" bench LINUX="$LINUX" OUT="$OUTDIR/selftests"
+
+# What a benchmark boot must show: config/expected-suites without the guest
+# test programs (they live in out/selftests/bin and do not run here), plus
+# every benchmark program. boot.sh judges against the full list, so each boot
+# is judged again with this one (scripts/results.py, same checks otherwise).
+expect=$RESULT_DIR/expected-suites
+{
+	tests=$(find "$ROOT/selftests/c" -name '*.c' -printf '%f\n' | sed 's/\.c$//' | paste -sd'|')
+	grep -vE "^[[:space:]]*(${tests:-^})([[:space:]]|#|$)" "$ROOT/config/expected-suites" || true
+	find "$OUTDIR/selftests/bench" -maxdepth 1 -type f -executable -printf '%f\n' | sort
+} >"$expect"
+
+guest_env="BENCH_SECONDS=$SECONDS_PER_CELL"
+for var in BENCH_ROUNDS BENCH_FREE_MB BENCH_MAX_THREADS; do
+	[ -z "${!var:-}" ] || guest_env+=" $var=${!var}"
+done
+
+# 2. Boots, alternating A and B.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+runs_a=()
+runs_b=()
+for rep in $(seq 1 "$REPS"); do
+	for side in A B; do
+		if [ "$side" = A ]; then v=$A; else v=$B; fi
+		run=$(run_of "$side" "$v" "$rep")
+		bootlog=$RESULT_DIR/boot-$(basename "$run").log
+		log "Boot $rep/$REPS of $side ($v): $run"
+		RUN=$run GUEST_BIN=$OUTDIR/selftests/bench GUEST_ENV=$guest_env \
+			LINUX=$(tree_of "$v") "$ROOT/scripts/boot.sh" "$v" >"$bootlog" 2>&1 || true
+		if ! python3 "$ROOT/scripts/results.py" --linux "$(tree_of "$v")" --run "$run" \
+			--expect "$expect" --config "$OUTDIR/build/$v/.config" --variant "$v" \
+			>"$bootlog.judged" 2>&1; then
+			tail -n 25 "$bootlog" "$bootlog.judged" >&2
+			die "boot $rep of $side ($v) did not pass: its figures are not used." \
+				"Boot log: $bootlog" "Run folder: $run"
+		fi
+		grep -E '^(variant|[0-9]+ passed)' "$bootlog.judged" | sed 's/^/        /' >&2 || true
+		if [ "$side" = A ]; then runs_a+=("$run"); else runs_b+=("$run"); fi
+	done
+done
+
+# 3. Report.
+kernel_of() {
+	local tree
+	tree=$(tree_of "$1")
+	git -C "$tree" describe --always --tags 2>/dev/null || echo "?"
+}
+report_args=(--a-label "$A" --b-label "$B" --a "${runs_a[@]}" --b "${runs_b[@]}"
+	--a-kernel "$(kernel_of "$A")" --b-kernel "$(kernel_of "$B")"
+	--memory "$MEMORY" --seconds "$SECONDS_PER_CELL" --load-before "$load_before"
+	--command "$cmd"
+	--command "per boot: RUN=out/run/bench-<variant>-<rep> GUEST_BIN=out/selftests/bench GUEST_ENV='$guest_env' CPUS=$CPUS MEMORY=$MEMORY scripts/boot.sh <variant>")
+[ "$self_test" = 0 ] || report_args+=(--self-test)
+report=$RESULT_DIR/report.md
+rc=0
+python3 "$ROOT/scripts/bench-report.py" "${report_args[@]}" >"$report" || rc=$?
+cat "$report"
+[ "$rc" = 0 ] || die "the benchmark report found problems (the PROBLEM lines above); not recorded." \
+	"Report: $report"
+if [ "$self_test" = 1 ]; then
+	log "Pipeline self-test (A = B = $A): report kept in $report only"
+elif [ -n "$DOC" ]; then
+	printf '\n' >>"$DOC"
+	cat "$report" >>"$DOC"
+	log "Report appended to $DOC (copy: $report)"
+else
+	log "BENCH_DOC is empty: report kept in $report only"
+fi
