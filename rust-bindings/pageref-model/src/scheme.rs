@@ -115,6 +115,29 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     }
 }
 
+/// One `try_cmpxchg` of a CAS loop, recorded as a trace step right after
+/// the atomic operation (so that the ghost state stays atomic with it under
+/// loom). `Ok` on success; `Err(seen)` with the value found otherwise.
+/// Success is `SeqCst` and failure relaxed, as the kernel's fully ordered
+/// cmpxchg.
+#[inline(always)]
+fn traced_cas<A: Atom32, P: Probe>(
+    rc: &A,
+    p: &P,
+    op: Op,
+    c_name: &'static str,
+    expect: u32,
+    new: u32,
+) -> Result<(), u32> {
+    let r = rc.compare_exchange(expect, new, SeqCst, Relaxed);
+    let seen = match r {
+        Ok(_) => expect,
+        Err(seen) => seen,
+    };
+    p.step(op, c_name, Step::Cas { expect, new, seen });
+    r.map(|_| ())
+}
+
 // ---------------------------------------------------------------------------
 // Zero means dead: mainline and the "assume the count is 1" alternative.
 // ---------------------------------------------------------------------------
@@ -174,31 +197,9 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
                 return false;
             }
             let new = old.wrapping_add(nr);
-            match self.rc.compare_exchange(old, new, SeqCst, Relaxed) {
-                Ok(_) => {
-                    p.step(
-                        Op::TryGet,
-                        c_name,
-                        Step::Cas {
-                            expect: old,
-                            new,
-                            seen: old,
-                        },
-                    );
-                    return true;
-                }
-                Err(seen) => {
-                    p.step(
-                        Op::TryGet,
-                        c_name,
-                        Step::Cas {
-                            expect: old,
-                            new,
-                            seen,
-                        },
-                    );
-                    old = seen;
-                }
+            match traced_cas(&self.rc, p, Op::TryGet, c_name, old, new) {
+                Ok(()) => return true,
+                Err(seen) => old = seen,
             }
         }
     }
@@ -406,31 +407,9 @@ impl<A: Atom32, const V: u8> RefScheme for FrozenBit<A, V> {
                     return false;
                 }
                 let new = old.wrapping_add(nr);
-                match self.rc.compare_exchange(old, new, SeqCst, Relaxed) {
-                    Ok(_) => {
-                        p.step(
-                            Op::TryGet,
-                            c_name,
-                            Step::Cas {
-                                expect: old,
-                                new,
-                                seen: old,
-                            },
-                        );
-                        return true;
-                    }
-                    Err(seen) => {
-                        p.step(
-                            Op::TryGet,
-                            c_name,
-                            Step::Cas {
-                                expect: old,
-                                new,
-                                seen,
-                            },
-                        );
-                        old = seen;
-                    }
+                match traced_cas(&self.rc, p, Op::TryGet, c_name, old, new) {
+                    Ok(()) => return true,
+                    Err(seen) => old = seen,
                 }
             }
         }
@@ -476,32 +455,12 @@ impl<A: Atom32, const V: u8> RefScheme for FrozenBit<A, V> {
                 } else {
                     old.wrapping_sub(nr)
                 };
-                match self.rc.compare_exchange(old, new, SeqCst, Relaxed) {
-                    Ok(_) => {
-                        p.step(
-                            Op::Put,
-                            c_name,
-                            Step::Cas {
-                                expect: old,
-                                new,
-                                seen: old,
-                            },
-                        );
+                match traced_cas(&self.rc, p, Op::Put, c_name, old, new) {
+                    Ok(()) => {
                         p.step(Op::Put, c_name, Step::Released { nr });
                         return new == PAGEREF_FROZEN_BIT;
                     }
-                    Err(seen) => {
-                        p.step(
-                            Op::Put,
-                            c_name,
-                            Step::Cas {
-                                expect: old,
-                                new,
-                                seen,
-                            },
-                        );
-                        old = seen;
-                    }
+                    Err(seen) => old = seen,
                 }
             }
         }
