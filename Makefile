@@ -59,6 +59,9 @@ litmus: ## LKMM litmus tests of the protocol, checked with herd7
 	scripts/litmus.sh --self-test
 	scripts/litmus.sh
 
+bench: setup linux ## A/B guest benchmarks: baseline vs pageref, alternating boots; appends to Documentation/benchmarks.md
+	scripts/bench.sh
+
 series: linux ## the vN mails in out/series/vN: checkpatch --strict, To/Cc from get_maintainer
 	scripts/series.sh
 
@@ -80,4 +83,4 @@ check: setup linux lint check-export checkpatch model litmus roundtrip build boo
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check series send roundtrip model model-report model-bench checkpatch litmus lint check
+.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check bench series send roundtrip model model-report model-bench checkpatch litmus lint check

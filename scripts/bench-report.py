@@ -77,6 +77,13 @@ def cell_text(vals):
     return f"{fmt(statistics.median(vals))} ({fmt(min(vals))}..{fmt(max(vals))})"
 
 
+def ranges(av, bv):
+    """Whether the two sides' min..max ranges overlap."""
+    if len(av) < 3 or len(bv) < 3:
+        return "n<3"
+    return "overlap" if max(av) >= min(bv) and max(bv) >= min(av) else "disjoint"
+
+
 def host_model():
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
@@ -153,8 +160,8 @@ def main():
               + "; only the B/A ratios of this one alternating run are compared.")
     out.append(caveat + "\n")
     out.append(f"| benchmark | cell | metric (better) | A `{a.a_label}` median (min..max) {tag} "
-               f"| B `{a.b_label}` median (min..max) {tag} | B/A {tag} |")
-    out.append("|---|---|---|---|---|---|")
+               f"| B `{a.b_label}` median (min..max) {tag} | B/A {tag} | A, B ranges |")
+    out.append("|---|---|---|---|---|---|---|")
     for cell in cells:
         name, params, metric = cell
         av = [v[cell] for v, _ in runs["A"] if cell in v]
@@ -167,9 +174,13 @@ def main():
             ratio = f"{statistics.median(bv) / statistics.median(av):.2f}"
         better = BETTER.get(metric, "?")
         out.append(f"| {name} | {params or '-'} | {metric} ({better}) | {cell_text(av)} "
-                   f"| {cell_text(bv)} | {ratio} |")
+                   f"| {cell_text(bv)} | {ratio} | {ranges(av, bv)} |")
     if not cells:
-        out.append("| (no benchmark lines) | | | | | |")
+        out.append("| (no benchmark lines) | | | | | | |")
+    out.append("")
+    out.append("A, B ranges: *overlap* when the min..max of A and of B overlap (the "
+               "difference is within this run's noise), *disjoint* when not, *n<3* "
+               "when a side has fewer than 3 boots (no spread to judge by).")
     out.append("")
     for p in problems:
         out.append(f"- PROBLEM: {p}")

@@ -16,3 +16,9 @@ if [ -f "$ROOT/rust-bindings/Cargo.toml" ]; then
 	(cd "$ROOT/rust-bindings" && cargo fmt --all --check && cargo clippy -q --all-targets -- -D warnings)
 	log "rust-bindings: cargo fmt and clippy clean"
 fi
+for crate in "$ROOT"/selftests/rust/*/Cargo.toml; do
+	[ -f "$crate" ] || continue
+	(cd "$(dirname "$crate")" && cargo fmt --check &&
+		cargo clippy -q --locked --target-dir "$OUTDIR/selftests/cargo-target" --all-targets -- -D warnings)
+	log "$(basename "$(dirname "$crate")"): cargo fmt and clippy clean"
+done
