@@ -71,6 +71,9 @@ send: ## git send-email the series: dry run unless SEND=yes (needs make series +
 roundtrip: linux ## mail the series through a local SMTP sink, git am and quilt it back, compare with linux/
 	scripts/roundtrip.sh
 
+w1-check: linux ## compile every C file the series touches with W=1 (allyesconfig objects), fail on warnings
+	scripts/w1-check.sh
+
 lint: ## shellcheck, Python syntax, Rust fmt/clippy
 	scripts/lint.sh
 
@@ -83,4 +86,4 @@ check: setup linux lint check-export checkpatch model litmus roundtrip build boo
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check bench series send roundtrip model model-report model-bench checkpatch litmus lint check
+.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint check
