@@ -7,6 +7,7 @@
 #
 #   scripts/baseline.sh          materialise, build and boot the baseline
 #   scripts/baseline.sh build    only materialise and build it
+#   scripts/baseline.sh worktree only materialise the worktree
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +21,7 @@ if [ ! -d "$WT" ]; then
 fi
 [ "$(git -C "$WT" rev-parse HEAD)" = "$(git -C "$LINUX" rev-parse base)" ] ||
 	die "$WT is not at the pinned base." "Remove it (git -C linux worktree remove --force $WT) and rerun."
+[ "${1:-}" = worktree ] && exit 0
 LINUX=$WT "$ROOT/scripts/build.sh" baseline
 [ "${1:-}" = build ] && exit 0
 make -s -C "$ROOT/selftests" LINUX="$WT" OUT="$OUTDIR/selftests"
