@@ -327,23 +327,7 @@ mkdir -p "$tmp/wrapped"
 cp "${mails[@]}" "$tmp/wrapped/"
 wrapped=
 for m in "$tmp"/wrapped/*.patch; do
-	where=$(python3 - "$m" <<-'PY'
-		import sys
-		path = sys.argv[1]
-		lines = open(path, "rb").read().split(b"\n")
-		in_diff = False
-		for i, l in enumerate(lines):
-		    if l.startswith(b"diff --git "):
-		        in_diff = True
-		    if in_diff and l.startswith(b"+") and not l.startswith(b"+++") \
-		            and len(l) > 72 and b" " in l[40:72]:
-		        cut = l.rindex(b" ", 40, 72)
-		        lines[i:i + 1] = [l[:cut], l[cut + 1:]]
-		        open(path, "wb").write(b"\n".join(lines))
-		        print(i + 1)
-		        break
-	PY
-	)
+	where=$(python3 "$ROOT/scripts/mangle-mail.py" wrap "$m")
 	if [ -n "$where" ]; then
 		wrapped="$(basename "$m") line $where"
 		break
@@ -362,21 +346,7 @@ fi
 # 5. Negative: the UTF-8 commit's diff re-encoded to Latin-1 on the way, while
 #    the mail still says charset=UTF-8.
 cp "$utf8_mail" "$tmp/latin1.patch"
-reencoded=$(python3 - "$tmp/latin1.patch" <<-'PY'
-	import sys
-	path = sys.argv[1]
-	lines = open(path, "rb").read().split(b"\n")
-	in_diff = False
-	for i, l in enumerate(lines):
-	    if l.startswith(b"diff --git "):
-	        in_diff = True
-	    if in_diff and l.startswith(b"+") and "é".encode() in l:
-	        lines[i] = l.replace("é".encode(), "é".encode("latin-1"))
-	        open(path, "wb").write(b"\n".join(lines))
-	        print(i + 1)
-	        break
-PY
-)
+reencoded=$(python3 "$ROOT/scripts/mangle-mail.py" latin1 "$tmp/latin1.patch")
 if [ -z "$reencoded" ]; then
 	bad "mangled-latin1: could not craft the case: no 'é' in the UTF-8 commit's diff"
 else
