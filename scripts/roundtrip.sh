@@ -261,13 +261,21 @@ log "worktree of base at ${WT#"$ROOT"/}: sparse, $(grep -c . "$sparse") file(s) 
 
 # ---------------------------------------------------------------- cases
 # 1. The series, as series.sh makes it, through SMTP and back.
-if mail_to_sink "$MAILDIR/series.mbox" "${mails[@]}" >"$tmp/out" 2>&1 &&
-	apply_and_compare "$MAILDIR/series.mbox" "$HEAD_COMMIT" >>"$tmp/out" 2>&1; then
-	ok "series-by-mail: ${#mails[@]} mails sent and received, git am: $(tail -n 1 "$tmp/out")"
-else
-	bad "series-by-mail: $(head -n 1 "$tmp/out")"
-	sed '1d' "$tmp/out" | sed 's/^/        /' >&2
-fi
+# A case that must round-trip: mail $4... to the sink as mbox $2, git am it,
+# and compare with commit $3; $1 is the label printed before the result.
+positive_case() {
+	local label=$1 mbox=$2 commit=$3
+	shift 3
+	if mail_to_sink "$mbox" "$@" >"$tmp/out" 2>&1 &&
+		apply_and_compare "$mbox" "$commit" >>"$tmp/out" 2>&1; then
+		ok "$label: $(tail -n 1 "$tmp/out")"
+	else
+		bad "${label%%:*}: $(head -n 1 "$tmp/out")"
+		sed '1d' "$tmp/out" | sed 's/^/        /' >&2
+	fi
+}
+positive_case "series-by-mail: ${#mails[@]} mails sent and received, git am" \
+	"$MAILDIR/series.mbox" "$HEAD_COMMIT" "${mails[@]}"
 
 # 2. The changelogs under "---" (git notes) come back as sent.
 if [ -f "$MAILDIR/series.mbox" ]; then
@@ -314,13 +322,8 @@ MSG
 UTF8_COMMIT=$(wt rev-parse HEAD)
 wt format-patch -q -o "$tmp/utf8" -1 "$UTF8_COMMIT"
 utf8_mail=$(find "$tmp/utf8" -name '*.patch' | head -n 1)
-if mail_to_sink "$MAILDIR/utf8.mbox" "$utf8_mail" >"$tmp/out" 2>&1 &&
-	apply_and_compare "$MAILDIR/utf8.mbox" "$UTF8_COMMIT" >>"$tmp/out" 2>&1; then
-	ok "utf8-by-mail: UTF-8 author, subject, body, trailers and content, trailing space and tab: $(tail -n 1 "$tmp/out")"
-else
-	bad "utf8-by-mail: $(head -n 1 "$tmp/out")"
-	sed '1d' "$tmp/out" | sed 's/^/        /' >&2
-fi
+positive_case "utf8-by-mail: UTF-8 author, subject, body, trailers and content, trailing space and tab" \
+	"$MAILDIR/utf8.mbox" "$UTF8_COMMIT" "$utf8_mail"
 
 # 4. Negative: a mailer wrapped one long added line of a real patch.
 mkdir -p "$tmp/wrapped"
