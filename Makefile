@@ -74,16 +74,25 @@ roundtrip: linux ## mail the series through a local SMTP sink, git am and quilt 
 w1-check: linux ## compile every C file the series touches with W=1 (allyesconfig objects), fail on warnings
 	scripts/w1-check.sh
 
-lint: ## shellcheck, Python syntax, Rust fmt/clippy
+lint: ## shellcheck, Python syntax, Rust fmt/clippy of the host crates
 	scripts/lint.sh
+
+rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments), rustdoc, no warnings
+	scripts/rust-lint.sh
+
+codegen: linux ## generated code of folio_try_get()/folio_put() with and without the series (DEBUG_VM off)
+	scripts/codegen.sh
+
+codegen-rust: build ## generated code of the Rust folio wrappers with and without RUST_DEBUG_ASSERTIONS
+	scripts/codegen-rust.sh
 
 # The commit under test is taken before anything runs and recorded only if
 # everything passed: make send refuses a series that make check did not pass.
 CHECKED := $(shell git -C $(LINUX) rev-parse -q --verify pageref 2>/dev/null)
-check: setup linux lint check-export checkpatch model litmus roundtrip build boot ## the whole test suite (CI runs this)
+check: setup linux lint check-export checkpatch model litmus roundtrip build rust-lint boot ## the whole test suite (CI runs this)
 	@c=$$(git -C $(LINUX) rev-parse pageref); \
 	if [ -n "$(CHECKED)" ] && [ "$$c" != "$(CHECKED)" ]; then \
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint check
+.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint codegen codegen-rust check

@@ -7,7 +7,8 @@
 # near-full rebuild per patch, since page_ref.h is included everywhere.
 #
 #   scripts/bisect-check.sh            every patch
-#   scripts/bisect-check.sh 3          only patch 3 of the series
+#   scripts/bisect-check.sh 3 5        only patches 3 and 5 of the series; the
+#                                      other lines of the summary are kept
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -22,11 +23,18 @@ if [ ! -d "$WT" ]; then
 fi
 make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests"
 summary=$OUTDIR/bisect-summary.txt
-: >"$summary"
+if [ $# -eq 0 ]; then
+	: >"$summary"
+else
+	touch "$summary"
+fi
 fail=0
 for i in "${!commits[@]}"; do
 	n=$((i + 1))
-	[ -n "${1:-}" ] && [ "$1" != "$n" ] && continue
+	if [ $# -gt 0 ]; then
+		[[ " $* " == *" $n "* ]] || continue
+		sed -i "/^$n\//d" "$summary"
+	fi
 	c=${commits[$i]}
 	subject=$(git -C "$LINUX" log -1 --format=%s "$c")
 	log "patch $n/${#commits[@]}: $subject"
@@ -41,6 +49,7 @@ for i in "${!commits[@]}"; do
 	fi
 	[[ $result == ok* ]] || fail=1
 	printf '%d/%d %s: %s\n' "$n" "${#commits[@]}" "$subject" "$result" | tee -a "$summary"
+	sort -n -t/ -k1,1 -o "$summary" "$summary"
 done
 [ $fail -eq 0 ] || die "some patches do not build or boot on their own." "See $summary"
 log "every patch builds and boots on its own ($summary)"

@@ -27,7 +27,10 @@ KMAKE=(make -C "$LINUX" O="$BUILD" LLVM="$LLVM_SUFFIX" CC="ccache clang$LLVM_SUF
 # Reconfigure only when a fragment or the tree's Kconfig changed, so that a
 # rebuild after an edit stays incremental.
 stamp=$BUILD/.fragments.sha
-want=$(cat "${FRAGMENTS[@]}" | sha256sum | awk '{print $1}')
+want=$({
+	cat "${FRAGMENTS[@]}"
+	find "$LINUX" -name 'Kconfig*' -not -path '*/.git/*' -print0 | sort -z | xargs -0 cat
+} | sha256sum | awk '{print $1}')
 if [ ! -f "$BUILD/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	log "Configuring $VARIANT: tinyconfig + ${FRAGMENTS[*]#"$ROOT"/}"
 	"${KMAKE[@]}" tinyconfig >"$OUTDIR/logs/config-$VARIANT.log" 2>&1 ||
