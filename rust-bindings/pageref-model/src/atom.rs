@@ -11,7 +11,7 @@
 //!   C11 memory model, used by the exhaustive checker in [`crate::world`].
 //!
 //! Because the backend is a type parameter rather than a `cfg`, one build
-//! holds both: `cargo test` runs the loom suite and `cargo run --bin
+//! holds both: `cargo test` runs the loom suite and `cargo bench --bench
 //! pageref-bench` measures the same scheme code on real atomics, with no
 //! special `RUSTFLAGS`.
 //!

@@ -1,14 +1,14 @@
-//! Host benchmark harness (std atomics, pinned threads).
+//! Host benchmark workloads (std atomics, pinned threads).
 //!
-//! A small custom harness rather than criterion: each measurement spawns
-//! `n` threads pinned to distinct CPUs, releases them together from a
-//! barrier and times each thread's loop; a repetition's figure is the mean
-//! per-thread time per operation, and a result is the median and the
-//! min..max spread over repetitions. Criterion's `iter_custom` could host
-//! the same closure, but its per-sample statistics assume one timed
-//! routine, its reports need post-processing to put several schemes and
-//! thread counts side by side with ratios, and its dependency tree is
-//! heavy to build on a 2-core machine.
+//! The benchmark itself is `benches/pageref-bench.rs`, run by criterion
+//! through [`Bencher::iter_custom`]: criterion picks the iteration counts,
+//! repeats, and computes the statistics; the functions here run one
+//! measurement of `iters` operations and return the time it took per
+//! thread. [`contended`] spawns its threads pinned one per CPU and releases
+//! them together from a barrier, so that every thread's loop overlaps the
+//! others'.
+//!
+//! [`Bencher::iter_custom`]: https://docs.rs/criterion/0.7.0/criterion/struct.Bencher.html#method.iter_custom
 
 use crate::atom::StdAtomic;
 use crate::scheme::RefScheme;
@@ -47,14 +47,33 @@ pub fn pin_to(cpu: usize) -> bool {
     }
 }
 
-/// One repetition of the contended loop: `threads` pinned threads each do
-/// `iters` x (`try_get(1)` + `put(1)`) on one shared page whose count
-/// never drops below 1. Returns the mean per-thread ns per get+put pair.
-pub fn contended_once<S: RefScheme<Atomic = StdAtomic>>(
+/// The thread counts to measure: `spec` is a comma-separated list such as
+/// `1,2,4` (the `PAGEREF_BENCH_THREADS` variable of the benchmark); without
+/// one, 1..=`ncpus`, so that the same command covers a bigger machine.
+pub fn thread_counts(spec: Option<&str>, ncpus: usize) -> Result<Vec<usize>, String> {
+    let Some(spec) = spec else {
+        return Ok((1..=ncpus.max(1)).collect());
+    };
+    spec.split(',')
+        .map(|t| match t.trim().parse() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!(
+                "bad thread count {t:?} in {spec:?}: want e.g. 1,2,4"
+            )),
+        })
+        .collect()
+}
+
+/// One measurement of the contended loop: `threads` threads, thread `i`
+/// pinned to `cpus[i % cpus.len()]`, each do `iters` x (`try_get(1)` +
+/// `put(1)`) on one shared page whose count never drops below 1, starting
+/// together from a barrier. Returns the mean over threads of each thread's
+/// own loop time, i.e. `iters` times the time per get+put pair per thread.
+pub fn contended<S: RefScheme<Atomic = StdAtomic>>(
     threads: usize,
     iters: u64,
     cpus: &[usize],
-) -> f64 {
+) -> Duration {
     let page = Arc::new(Padded(S::from_raw(1)));
     let barrier = Arc::new(Barrier::new(threads));
     let handles: Vec<_> = (0..threads)
@@ -63,7 +82,7 @@ pub fn contended_once<S: RefScheme<Atomic = StdAtomic>>(
             let barrier = barrier.clone();
             let cpu = cpus[i % cpus.len()];
             std::thread::spawn(move || {
-                pin_to(cpu);
+                assert!(pin_to(cpu), "cannot pin a benchmark thread to CPU {cpu}");
                 let s = &page.0;
                 barrier.wait();
                 let t0 = Instant::now();
@@ -86,12 +105,12 @@ pub fn contended_once<S: RefScheme<Atomic = StdAtomic>>(
         "{}: the shared page's count drifted",
         S::NAME
     );
-    total.as_nanos() as f64 / threads as f64 / iters as f64
+    total / threads as u32
 }
 
-/// One repetition of the uncontended final put on the calling thread:
-/// `iters` x (`alloc_init()` + `put(1)` that frees). Returns ns per pair.
-pub fn final_put_once<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> f64 {
+/// One measurement of the uncontended final put on the calling thread:
+/// `iters` x (`alloc_init()` + `put(1)` that frees), all timed.
+pub fn alloc_put<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> Duration {
     let page = Padded(S::from_raw(S::FREE_VALUE));
     let s = &page.0;
     let t0 = Instant::now();
@@ -103,81 +122,66 @@ pub fn final_put_once<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> f64 {
     }
     let el = t0.elapsed();
     assert!(S::is_free_value(s.raw()));
-    el.as_nanos() as f64 / iters as f64
+    el
 }
 
 /// A value alone on one cache line.
 #[repr(align(64))]
 pub struct Line<T>(pub T);
 
-/// Pages per batch in [`final_put_batch_once`] (16 KiB of counters: they
-/// stay in L1).
+/// Pages per batch in [`put_only`] (16 KiB of counters: they stay in L1).
 pub const BATCH: usize = 256;
 
-/// One repetition of the final put alone: batches of [`BATCH`] pages, each
-/// allocated (`alloc_init()`, untimed), then each put once (timed; every
-/// put frees). Returns ns per final put. Unlike [`final_put_once`], no put
-/// follows its page's allocation store immediately.
-pub fn final_put_batch_once<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> f64 {
+/// One measurement of the final put alone, on the calling thread: `iters`
+/// final puts in batches of up to [`BATCH`] pages, each batch allocated
+/// (`alloc_init()`, untimed), then each page put once (timed; every put
+/// frees). Unlike [`alloc_put`], no put follows its page's allocation
+/// store immediately.
+pub fn put_only<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> Duration {
     let pages: Vec<Line<S>> = (0..BATCH)
         .map(|_| Line(S::from_raw(S::FREE_VALUE)))
         .collect();
-    let batches = iters.div_ceil(BATCH as u64);
+    let mut left = iters;
     let mut timed = Duration::ZERO;
-    for _ in 0..batches {
-        for p in &pages {
+    while left > 0 {
+        let batch = &pages[..left.min(BATCH as u64) as usize];
+        for p in batch {
             p.0.alloc_init();
         }
         let t0 = Instant::now();
-        for p in &pages {
+        for p in batch {
             black_box(p.0.put(black_box(1)));
         }
         timed += t0.elapsed();
+        left -= batch.len() as u64;
     }
     assert!(pages.iter().all(|p| S::is_free_value(p.0.raw())));
-    timed.as_nanos() as f64 / (batches * BATCH as u64) as f64
+    timed
 }
 
-/// Median and spread of a set of repetitions.
-#[derive(Clone, Copy, Debug)]
-pub struct Stats {
-    /// Median.
-    pub median: f64,
-    /// Smallest repetition.
-    pub min: f64,
-    /// Largest repetition.
-    pub max: f64,
-    /// Repetitions.
-    pub reps: usize,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheme::{Mainline, Series, SeriesCasPut};
 
-impl Stats {
-    /// Statistics of `v` (not empty).
-    pub fn of(mut v: Vec<f64>) -> Stats {
-        assert!(!v.is_empty());
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        let median = if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        };
-        Stats {
-            median,
-            min: v[0],
-            max: v[n - 1],
-            reps: n,
-        }
+    #[test]
+    fn thread_counts_default_and_list() {
+        assert_eq!(thread_counts(None, 4).unwrap(), vec![1, 2, 3, 4]);
+        assert_eq!(thread_counts(Some("1, 2,8"), 2).unwrap(), vec![1, 2, 8]);
+        assert!(thread_counts(Some("1,0"), 2).is_err());
+        assert!(thread_counts(Some("two"), 2).is_err());
+        assert!(thread_counts(Some(""), 2).is_err());
     }
-}
 
-/// Run `f(iters)` (which returns ns per operation) `reps` times, with
-/// `iters` chosen so that one repetition takes about `target`.
-pub fn measure(reps: usize, target: Duration, mut f: impl FnMut(u64) -> f64) -> Stats {
-    // Calibrate (and warm up) with a short run.
-    let probe_iters = 20_000;
-    let mut per_op = f(probe_iters).max(0.1);
-    per_op = per_op.min(f(probe_iters).max(0.1));
-    let iters = ((target.as_nanos() as f64 / per_op) as u64).clamp(10_000, 200_000_000);
-    Stats::of((0..reps).map(|_| f(iters)).collect())
+    #[test]
+    fn workloads_run_and_leave_pages_consistent() {
+        let cpus = allowed_cpus();
+        assert!(!cpus.is_empty());
+        contended::<Series<StdAtomic>>(2, 1000, &cpus);
+        contended::<SeriesCasPut<StdAtomic>>(1, 1000, &cpus);
+        // A partial last batch, and a zero-length measurement.
+        put_only::<Series<StdAtomic>>(BATCH as u64 + 3);
+        assert_eq!(put_only::<Mainline<StdAtomic>>(0), Duration::ZERO);
+        alloc_put::<SeriesCasPut<StdAtomic>>(1000);
+    }
 }
