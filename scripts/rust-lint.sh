@@ -14,11 +14,12 @@
 # Logs: out/logs/rust-{clippy,rustdoc}.log.
 #
 #   scripts/rust-lint.sh             (make rust-lint)
+#   RUST_LINT_BUILD=dir              another configured build of $LINUX
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-B=$OUTDIR/build/pageref
+B=${RUST_LINT_BUILD:-$OUTDIR/build/pageref}
 [ -f "$B/.config" ] || die "no configured build in $B." "Run: make build"
 need "clang$LLVM_SUFFIX" "Run: scripts/setup.sh"
 k=(make -C "$LINUX" O="$B" LLVM="$LLVM_SUFFIX" CC="ccache clang$LLVM_SUFFIX" -j"$(nproc)")
