@@ -26,7 +26,7 @@ import sys
 
 BENCH = re.compile(r"^#\s+BENCH\s+(\S+)((?:\s+\S+=\S+)+)\s*$")
 # Which direction is better, per metric; anything else is shown as is.
-BETTER = {"ops_per_sec": "higher", "ns_per_page": "lower"}
+BETTER = {"ops_per_sec": "higher", "ns_per_page": "lower", "ns_per_op": "lower"}
 
 
 def read_run(run):

@@ -4,17 +4,26 @@
 # A/B guest benchmarks: build the baseline (A) and the patched kernel (B),
 # boot each BENCH_REPS times, alternating A, B, A, B, ..., every boot running
 # the benchmark programs of out/selftests/bench (pread scalability, free-path
-# cost, GUP/futex get+put), check that every boot passed, and aggregate the
+# cost, GUP/futex get+put, and the folio_try_get() + folio_put() fast path in
+# a kernel module), check that every boot passed, and aggregate the
 # `# BENCH` lines into a Markdown table (scripts/bench-report.py): median and
 # min..max per side, ratio B/A. The report is kept under out/bench/<stamp>/
 # and appended to Documentation/benchmarks.md.
+#
+# The kernels are the bench builds (scripts/bench-build.sh): the test config
+# plus config/bench.config (loadable modules), in out/build/bench-<variant>,
+# with the fast-path module built against each in out/kmod/<variant>; the
+# kernels of make check (out/build/pageref, out/build/baseline) are not used.
 #
 #   scripts/bench.sh                       (make bench) the real A/B run
 #   BENCH_REPS=n                           boots per side (default 3)
 #   BENCH_SECONDS=s                        seconds per benchmark cell (default 3)
 #   BENCH_A=variant BENCH_B=variant        the two kernels (default baseline, pageref);
-#                                          out/build/<variant>, baseline from out/linux-baseline
-#   BENCH_BUILD=0                          skip the builds, boot what is in out/build
+#                                          out/build/bench-<variant>, baseline from out/linux-baseline
+#   BENCH_BUILD=0                          skip the kernel builds, boot what is in out/build
+#                                          (the module is still built against each)
+#   BENCH_PROGS=glob                       run only the benchmark programs matching it
+#                                          (e.g. tryget_put); default all
 #   BENCH_DOC=file                         where the report is appended (default
 #                                          Documentation/benchmarks.md; empty: nowhere)
 #   CPUS=n MEMORY=2G                       guest size (default: host CPUs, 2G)
@@ -44,6 +53,7 @@ self_test=0
 [ "$A" != "$B" ] || self_test=1
 
 # The tree each variant is built from: the baseline has its own worktree.
+# Its bench kernel is out/build/bench-<variant>, its module out/kmod/<variant>.
 tree_of() {
 	if [ "$1" = baseline ]; then
 		echo "$OUTDIR/linux-baseline"
@@ -64,7 +74,7 @@ run_of() {
 
 # The command line that reproduces this run, for the report.
 cmd=""
-for var in BENCH_A BENCH_B BENCH_REPS BENCH_SECONDS BENCH_BUILD BENCH_ROUNDS \
+for var in BENCH_A BENCH_B BENCH_REPS BENCH_SECONDS BENCH_BUILD BENCH_PROGS BENCH_ROUNDS \
 	BENCH_FREE_MB BENCH_THREADS BENCH_MAX_THREADS CPUS MEMORY; do
 	[ -z "${!var:-}" ] || cmd+="$var=${!var} "
 done
@@ -84,9 +94,9 @@ else
 	done
 	[ "$last" = "$CPUS" ] || nthreads=$((nthreads + 1))
 fi
-# Per boot: pread_scale 1 cell, gup_shared 2 cells per thread count, and
-# free_path, which is not time-bound (a minute allowed for it).
-bench_s=$((3 * nthreads * SECONDS_PER_CELL + 60))
+# Per boot: pread_scale 1 cell, gup_shared 2 and tryget_put 2 cells per
+# thread count, and free_path, which is not time-bound (a minute allowed for it).
+bench_s=$((5 * nthreads * SECONDS_PER_CELL + 60))
 export PROG_TIMEOUT=${PROG_TIMEOUT:-$((600 + 2 * bench_s))}
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((900 + 2 * bench_s))}
 
@@ -99,19 +109,16 @@ variants=("$A")
 [ "$self_test" = 1 ] || variants+=("$B")
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
 	for v in "${variants[@]}"; do
-		if [ "$v" = baseline ]; then
-			"$ROOT/scripts/baseline.sh" build
-		else
-			"$ROOT/scripts/build.sh" "$v"
-		fi
+		"$ROOT/scripts/bench-build.sh" "$v"
 	done
 else
-	log "BENCH_BUILD=0: booting the kernels already in $OUTDIR/build"
+	log "BENCH_BUILD=0: booting the kernels already in $OUTDIR/build/bench-*"
+	for v in "${variants[@]}"; do
+		[ -f "$OUTDIR/build/bench-$v/arch/x86/boot/bzImage" ] ||
+			die "no kernel in $OUTDIR/build/bench-$v." "Build it (scripts/bench-build.sh $v) or drop BENCH_BUILD=0."
+		"$ROOT/scripts/bench-build.sh" --module "$v"
+	done
 fi
-for v in "${variants[@]}"; do
-	[ -f "$OUTDIR/build/$v/arch/x86/boot/bzImage" ] ||
-		die "no kernel in $OUTDIR/build/$v." "Build it (scripts/build.sh $v, or scripts/baseline.sh build) or drop BENCH_BUILD=0."
-done
 log "Building the benchmark programs (out/selftests/bench)"
 make -s -C "$ROOT/selftests" bench LINUX="$LINUX" OUT="$OUTDIR/selftests"
 
@@ -119,6 +126,15 @@ make -s -C "$ROOT/selftests" bench LINUX="$LINUX" OUT="$OUTDIR/selftests"
 # test programs (they live in out/selftests/bin and do not run here), plus
 # every benchmark program. boot.sh judges against the full list, so each boot
 # is judged again with this one (scripts/results.py, same checks otherwise).
+# The programs this run expects (BENCH_PROGS, a glob, picks some; the guest
+# runs the same selection: boot.sh's GUEST_FILTER).
+progs=()
+while IFS= read -r prog; do
+	# shellcheck disable=SC2053 # BENCH_PROGS is a glob on purpose
+	[[ -z ${BENCH_PROGS:-} || $prog == ${BENCH_PROGS:-} ]] && progs+=("$prog")
+done < <(find "$OUTDIR/selftests/bench" -maxdepth 1 -type f -executable -printf '%f\n' | sort)
+[ ${#progs[@]} -gt 0 ] ||
+	die "BENCH_PROGS='${BENCH_PROGS:-}' matches no benchmark program in $OUTDIR/selftests/bench."
 expect=$RESULT_DIR/expected-suites
 {
 	tests=$(find "$ROOT/selftests/c" -name '*.c' -printf '%f\n' | sed 's/\.c$//' | paste -sd'|')
@@ -127,7 +143,7 @@ expect=$RESULT_DIR/expected-suites
 	else
 		cat "$ROOT/config/expected-suites"
 	fi
-	find "$OUTDIR/selftests/bench" -maxdepth 1 -type f -executable -printf '%f\n' | sort
+	printf '%s\n' "${progs[@]}"
 } >"$expect"
 
 guest_env="BENCH_SECONDS=$SECONDS_PER_CELL"
@@ -145,10 +161,11 @@ for rep in $(seq 1 "$REPS"); do
 		run=$(run_of "$side" "$v" "$rep")
 		bootlog=$RESULT_DIR/boot-$(basename "$run").log
 		log "Boot $rep/$REPS of $side ($v): $run"
-		RUN=$run GUEST_BIN=$OUTDIR/selftests/bench GUEST_ENV=$guest_env \
-			LINUX=$(tree_of "$v") "$ROOT/scripts/boot.sh" "$v" >"$bootlog" 2>&1 || true
+		RUN=$run GUEST_BIN=$OUTDIR/selftests/bench GUEST_FILTER=${BENCH_PROGS:-} \
+			GUEST_ENV="$guest_env PAGEREF_BENCH_KO=$OUTDIR/kmod/$v/pageref_bench.ko" \
+			LINUX=$(tree_of "$v") "$ROOT/scripts/boot.sh" "bench-$v" >"$bootlog" 2>&1 || true
 		if ! python3 "$ROOT/scripts/results.py" --linux "$(tree_of "$v")" --run "$run" \
-			--expect "$expect" --config "$OUTDIR/build/$v/.config" --variant "$v" \
+			--expect "$expect" --config "$OUTDIR/build/bench-$v/.config" --variant "$v" \
 			>"$bootlog.judged" 2>&1; then
 			tail -n 25 "$bootlog" "$bootlog.judged" >&2
 			die "boot $rep of $side ($v) did not pass: its figures are not used." \
@@ -160,6 +177,8 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 # 3. Report.
+filter_txt=""
+[ -z "${BENCH_PROGS:-}" ] || filter_txt=" GUEST_FILTER='$BENCH_PROGS'"
 kernel_of() {
 	local tree
 	tree=$(tree_of "$1")
@@ -169,7 +188,7 @@ report_args=(--a-label "$A" --b-label "$B" --a "${runs_a[@]}" --b "${runs_b[@]}"
 	--a-kernel "$(kernel_of "$A")" --b-kernel "$(kernel_of "$B")"
 	--memory "$MEMORY" --seconds "$SECONDS_PER_CELL" --load-before "$load_before"
 	--command "$cmd"
-	--command "per boot: RUN=out/run/$(basename "$(run_of '<side>' '<variant>' '<rep>')") GUEST_BIN=out/selftests/bench GUEST_ENV='$guest_env' CPUS=$CPUS MEMORY=$MEMORY scripts/boot.sh <variant>")
+	--command "per boot: RUN=out/run/$(basename "$(run_of '<side>' '<variant>' '<rep>')") GUEST_BIN=out/selftests/bench$filter_txt GUEST_ENV='$guest_env PAGEREF_BENCH_KO=out/kmod/<variant>/pageref_bench.ko' CPUS=$CPUS MEMORY=$MEMORY scripts/boot.sh bench-<variant>")
 [ "$self_test" = 0 ] || report_args+=(--self-test)
 report=$RESULT_DIR/report.md
 rc=0

@@ -5,7 +5,9 @@
 #
 #   scripts/build.sh [variant]     variant: pageref (default) or baseline;
 #                                  the build folder is out/build/<variant>
-#   EXTRA_CONFIG=file              another fragment merged after config/lean.config
+#   EXTRA_CONFIG=file              another fragment merged after config/lean.config;
+#                                  its setting of an option replaces lean.config's
+#   BUILD_TARGETS="bzImage modules" what to build (default: bzImage)
 #   JOBS=n                         parallel jobs (default: nproc)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -23,6 +25,16 @@ need ccache "Run: scripts/setup.sh"
 mkdir -p "$BUILD" "$OUTDIR/logs"
 
 KMAKE=(make -C "$LINUX" O="$BUILD" LLVM="$LLVM_SUFFIX" CC="ccache clang$LLVM_SUFFIX" -j"$JOBS")
+read -r -a TARGETS <<<"${BUILD_TARGETS:-bzImage}"
+
+# The settings the fragments ask for, the last one of each option winning:
+# "CONFIG_X=v" or "# CONFIG_X is not set", one a line.
+effective_settings() {
+	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1 &/p' \
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 &/p' "${FRAGMENTS[@]}" |
+		awk '{ key = $1; sub(/^[^ ]* /, ""); if (!(key in v)) order[n++] = key; v[key] = $0 }
+		     END { for (i = 0; i < n; i++) print v[order[i]] }'
+}
 
 # Reconfigure only when a fragment or the tree's Kconfig changed, so that a
 # rebuild after an edit stays incremental.
@@ -62,7 +74,7 @@ if [ ! -f "$BUILD/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 			grep -q "^$opt=" "$BUILD/.config" && bad+=("$line")
 			;;
 		esac
-	done < <(cat "${FRAGMENTS[@]}")
+	done < <(effective_settings)
 	[ ${#bad[@]} -eq 0 ] || die "these requested options did not survive olddefconfig:" "${bad[@]}" \
 		"Add what they depend on to config/lean.config (see: make -C linux O=$BUILD menuconfig)."
 	grep -q '^CONFIG_RUST=y' "$BUILD/.config" || die "CONFIG_RUST was dropped." \
@@ -70,6 +82,6 @@ if [ ! -f "$BUILD/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 	printf '%s\n' "$want" >"$stamp"
 fi
 
-with_progress "Building $VARIANT kernel (-j$JOBS; ~10 min cold on 2 cores)" \
-	"$OUTDIR/logs/build-$VARIANT.log" "${KMAKE[@]}" bzImage
+with_progress "Building $VARIANT kernel: ${TARGETS[*]} (-j$JOBS; ~10 min cold on 2 cores)" \
+	"$OUTDIR/logs/build-$VARIANT.log" "${KMAKE[@]}" "${TARGETS[@]}"
 log "kernel image: $BUILD/arch/x86/boot/bzImage ($(git -C "$LINUX" describe --always --tags))"

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pageref_bench - cost of the speculative page reference fast path.
+ *
+ * Out-of-tree module, not part of the series: the same source is built
+ * against the base and against the patched kernel (scripts/bench-build.sh),
+ * so each build inlines its own kernel's folio_try_get() (a read + cmpxchg
+ * loop on the base, a single atomic add with the series) and folio_put().
+ *
+ * Loading the module runs the benchmark (module init), then keeps its KTAP
+ * report in <debugfs>/pageref_bench/results until the module is removed;
+ * selftests/bench/tryget_put.c loads it, prints the report and unloads it.
+ *
+ * For each thread count T (1..CPUs; above 8 CPUs: 1..8, then the powers of
+ * two, then the CPU count; or the list in @threads), T kthreads, bound one
+ * per online CPU and started together, each loop on folio_try_get() +
+ * folio_put() for @seconds, checking the clock every PB_CHUNK pairs:
+ *
+ *   shared    all T threads on the same order-0 folio (one page->_refcount)
+ *   private   each thread on its own folio (no sharing between threads)
+ *
+ * and reports, per case and T, one line
+ *
+ *   # BENCH tryget_put_<case> threads=T ns_per_op=X
+ *
+ * where X = (sum of the threads' run times in ns) / (sum of their pairs):
+ * the average time one thread spends on one folio_try_get() + folio_put(),
+ * loop overhead included. One KTAP test point per line: ok when every
+ * thread did work, no folio_try_get() failed and every folio's count is
+ * back to the allocation's single reference.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <generated/utsversion.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+/* folio_try_get() + folio_put() pairs between two reads of the clock. */
+#define PB_CHUNK		1024
+#define PB_MAX_COUNTS		64
+#define PB_REPORT_SIZE		(16 * 1024)
+
+static unsigned int seconds = 3;
+module_param(seconds, uint, 0444);
+MODULE_PARM_DESC(seconds, "seconds per case and thread count (default 3)");
+
+static char *threads = "";
+module_param(threads, charp, 0444);
+MODULE_PARM_DESC(threads, "thread counts to run, e.g. \"1,2,4\" (default: 1..CPUs)");
+
+static int max_threads;
+module_param(max_threads, int, 0444);
+MODULE_PARM_DESC(max_threads, "highest thread count (default: online CPUs)");
+
+struct pb_worker {
+	struct task_struct *task;
+	struct folio *folio;
+	struct completion *go;
+	atomic_t *waiting;
+	struct completion *all_waiting;
+	ktime_t *deadline;
+	struct completion exited;
+	u64 ops;
+	u64 ns;
+	unsigned int cpu;
+	bool failed;
+} ____cacheline_aligned_in_smp;
+
+static struct dentry *pb_dir;
+static struct debugfs_blob_wrapper pb_blob;
+static char *pb_report;
+
+static int pb_worker_fn(void *data)
+{
+	struct pb_worker *w = data;
+	struct folio *folio = w->folio;
+	ktime_t start, now;
+	u64 ops = 0;
+	unsigned int i;
+
+	if (atomic_dec_and_test(w->waiting))
+		complete(w->all_waiting);
+	wait_for_completion(w->go);
+	start = ktime_get();
+	do {
+		for (i = 0; i < PB_CHUNK; i++) {
+			if (unlikely(!folio_try_get(folio))) {
+				w->failed = true;
+				break;
+			}
+			folio_put(folio);
+		}
+		ops += i;
+		now = ktime_get();
+		cond_resched();
+	} while (!w->failed && ktime_before(now, *w->deadline));
+	w->ops = ops;
+	w->ns = ktime_to_ns(ktime_sub(now, start));
+	/* Leaves without returning into this module, which may go next. */
+	kthread_complete_and_exit(&w->exited, 0);
+}
+
+/*
+ * One cell: nthreads kthreads on the first nthreads CPUs of @cpus, on
+ * folios[0] (shared) or folios[i] (private). Returns 0 or -errno; the
+ * caller reads the workers' results.
+ */
+static int pb_run_cell(struct pb_worker *w, int nthreads, const unsigned int *cpus,
+		       struct folio **folios, bool shared)
+{
+	DECLARE_COMPLETION_ONSTACK(go);
+	DECLARE_COMPLETION_ONSTACK(all_waiting);
+	atomic_t waiting = ATOMIC_INIT(nthreads);
+	ktime_t deadline = KTIME_MAX;
+	int i;
+
+	for (i = 0; i < nthreads; i++) {
+		w[i] = (struct pb_worker) {
+			.folio = folios[shared ? 0 : i],
+			.go = &go,
+			.waiting = &waiting,
+			.all_waiting = &all_waiting,
+			.deadline = &deadline,
+			.cpu = cpus[i],
+		};
+		init_completion(&w[i].exited);
+		w[i].task = kthread_create_on_node(pb_worker_fn, &w[i], cpu_to_node(cpus[i]),
+						   "pageref_bench/%u", cpus[i]);
+		if (IS_ERR(w[i].task)) {
+			int err = PTR_ERR(w[i].task);
+
+			/* Never woken: they exit without running pb_worker_fn(). */
+			while (i--)
+				kthread_stop(w[i].task);
+			return err;
+		}
+		kthread_bind(w[i].task, cpus[i]);
+	}
+	for (i = 0; i < nthreads; i++)
+		wake_up_process(w[i].task);
+	wait_for_completion(&all_waiting);
+	deadline = ktime_add_ms(ktime_get(), (u64)seconds * MSEC_PER_SEC);
+	complete_all(&go);
+	for (i = 0; i < nthreads; i++)
+		wait_for_completion(&w[i].exited);
+	return 0;
+}
+
+static void pb_report_cell(struct seq_buf *s, int *test, const char *name, int nthreads,
+			   struct pb_worker *w, struct folio **folios, bool shared, int err)
+{
+	u64 ops = 0, ns = 0, tenths = 0;
+	bool ok = !err;
+	int refs = 0, i;
+
+	for (i = 0; !err && i < nthreads; i++) {
+		ops += w[i].ops;
+		ns += w[i].ns;
+		if (!w[i].ops || w[i].failed)
+			ok = false;
+	}
+	for (i = 0; i < (shared ? 1 : nthreads); i++) {
+		refs = folio_ref_count(folios[i]);
+		if (refs != 1) {
+			ok = false;
+			break;
+		}
+	}
+	if (ok) {
+		tenths = div64_u64(ns * 10 + ops / 2, ops);
+		seq_buf_printf(s, "# BENCH %s threads=%d ns_per_op=%llu.%llu\n",
+			       name, nthreads, tenths / 10, tenths % 10);
+	}
+	seq_buf_printf(s, "%sok %d %s_threads_%d (%llu pairs in %llu ns; refcount %d after",
+		       ok ? "" : "not ", ++*test, name, nthreads, ops, ns, refs);
+	if (err)
+		seq_buf_printf(s, "; kthread_create: %d", err);
+	for (i = 0; !err && i < nthreads; i++)
+		if (w[i].failed)
+			seq_buf_printf(s, "; folio_try_get() failed on CPU %u", w[i].cpu);
+	seq_buf_puts(s, ")\n");
+}
+
+/* The thread counts, by the rule of selftests/bench/bench.h. */
+static int pb_thread_counts(int ncpu, int *counts)
+{
+	int cap = max_threads > 0 && max_threads < ncpu ? max_threads : ncpu;
+	int n = 0, t;
+
+	if (threads && *threads) {
+		char *list = kstrdup(threads, GFP_KERNEL), *p = list, *tok;
+
+		if (!list)
+			return -ENOMEM;
+		while ((tok = strsep(&p, ", ")) && n < PB_MAX_COUNTS) {
+			if (!kstrtoint(tok, 10, &t) && t >= 1 && t <= cap)
+				counts[n++] = t;
+		}
+		kfree(list);
+		return n;
+	}
+	for (t = 1; t <= cap && n < PB_MAX_COUNTS; t = t < 8 ? t + 1 : t * 2)
+		counts[n++] = t;
+	if (n && counts[n - 1] != cap && n < PB_MAX_COUNTS)
+		counts[n++] = cap;
+	return n;
+}
+
+static int pb_run(struct seq_buf *s)
+{
+	int counts[PB_MAX_COUNTS], ncounts, ncpu = 0, test = 0, c, i, cpu;
+	struct folio **folios = NULL;
+	struct pb_worker *w = NULL;
+	unsigned int *cpus = NULL;
+	int ret = -ENOMEM;
+
+	cpus_read_lock();
+	cpus = kcalloc(num_online_cpus(), sizeof(*cpus), GFP_KERNEL);
+	if (!cpus)
+		goto out;
+	for_each_online_cpu(cpu)
+		cpus[ncpu++] = cpu;
+	ncounts = pb_thread_counts(ncpu, counts);
+	if (ncounts < 0) {
+		ret = ncounts;
+		goto out;
+	}
+	w = kcalloc(ncpu, sizeof(*w), GFP_KERNEL);
+	folios = kcalloc(ncpu, sizeof(*folios), GFP_KERNEL);
+	if (!w || !folios)
+		goto out;
+	for (i = 0; i < ncpu; i++) {
+		folios[i] = folio_alloc(GFP_KERNEL, 0);
+		if (!folios[i])
+			goto out;
+	}
+
+	seq_buf_printf(s, "KTAP version 1\n1..%d\n", 2 * ncounts);
+	seq_buf_printf(s, "# pageref_bench: kernel %s %s, %d CPUs online, %u s per cell\n",
+		       init_utsname()->release, init_utsname()->version, ncpu, seconds);
+	seq_buf_printf(s, "# folio_try_get() + folio_put() pairs, clock read every %d;\n",
+		       PB_CHUNK);
+	seq_buf_puts(s, "# ns_per_op = sum of the threads' run times / sum of their pairs\n");
+	for (c = 0; c < ncounts; c++) {
+		ret = pb_run_cell(w, counts[c], cpus, folios, true);
+		pb_report_cell(s, &test, "tryget_put_shared", counts[c], w, folios, true, ret);
+		ret = pb_run_cell(w, counts[c], cpus, folios, false);
+		pb_report_cell(s, &test, "tryget_put_private", counts[c], w, folios, false, ret);
+	}
+	ret = seq_buf_has_overflowed(s) ? -EOVERFLOW : 0;
+out:
+	cpus_read_unlock();
+	for (i = 0; folios && i < ncpu && folios[i]; i++)
+		folio_put(folios[i]);
+	kfree(folios);
+	kfree(w);
+	kfree(cpus);
+	return ret;
+}
+
+static int __init pageref_bench_init(void)
+{
+	struct seq_buf s;
+	int ret;
+
+	/*
+	 * Both bench kernels have the same release string and so the same
+	 * vermagic: refuse a module built against the other kernel, whose
+	 * inlined fast path would be the wrong one.
+	 */
+	if (strcmp(init_utsname()->version, UTS_VERSION)) {
+		pr_err("built for kernel \"%s\", this is \"%s\": rebuild it against this kernel\n",
+		       UTS_VERSION, init_utsname()->version);
+		return -ENOEXEC;
+	}
+	if (!seconds)
+		seconds = 1;
+	pb_report = kzalloc(PB_REPORT_SIZE, GFP_KERNEL);
+	if (!pb_report)
+		return -ENOMEM;
+	seq_buf_init(&s, pb_report, PB_REPORT_SIZE);
+	ret = pb_run(&s);
+	if (ret) {
+		pr_err("benchmark failed: %d\n", ret);
+		kfree(pb_report);
+		return ret;
+	}
+	pb_blob.data = pb_report;
+	pb_blob.size = seq_buf_used(&s);
+	pb_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_blob("results", 0444, pb_dir, &pb_blob);
+	pr_info("done: report in <debugfs>/%s/results\n", KBUILD_MODNAME);
+	return 0;
+}
+
+static void __exit pageref_bench_exit(void)
+{
+	debugfs_remove(pb_dir);
+	kfree(pb_report);
+}
+
+module_init(pageref_bench_init);
+module_exit(pageref_bench_exit);
+MODULE_DESCRIPTION("Cost of folio_try_get() + folio_put() on one folio, per thread count");
+MODULE_LICENSE("GPL");
