@@ -20,22 +20,27 @@ linux: ## materialise linux/: pinned base + patches/series (git am)
 reapply: ## rebuild linux/'s branch from patches/ (old branch kept as a backup)
 	REAPPLY=1 scripts/materialise.sh
 
+# build, selftests and boot only need a tree; they work on uncommitted edits
+# in linux/ (make linux, which check and run call, refuses a dirty tree).
+$(LINUX)/Makefile:
+	scripts/materialise.sh
+
 export: ## regenerate patches/ from linux/ after editing there
 	scripts/export.sh
 
 check-export: ## fail if patches/ and linux/ disagree
 	scripts/export.sh --check
 
-build: linux ## build the patched kernel (out/build/pageref)
+build: $(LINUX)/Makefile ## build the patched kernel (out/build/pageref)
 	scripts/build.sh pageref
 
-selftests: linux ## build the guest test programs (out/selftests/bin)
+selftests: $(LINUX)/Makefile ## build the guest test programs (out/selftests/bin)
 	$(MAKE) -C selftests LINUX=$(LINUX) OUT=$(ROOT)/out/selftests
 
 boot: selftests ## boot the built kernel, run KUnit and guest tests, print the summary
 	scripts/boot.sh pageref
 
-run: setup build boot ## the main job: set up, apply, build, boot, test
+run: setup linux build boot ## the main job: set up, apply, build, boot, test
 
 baseline: setup ## build and boot the base without the series (out/build/baseline)
 	scripts/baseline.sh
