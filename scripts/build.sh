@@ -38,11 +38,11 @@ effective_settings() {
 
 # Reconfigure only when a fragment or the tree's Kconfig changed, so that a
 # rebuild after an edit stays incremental.
+# The tree's Kconfig files, walked once: hashed here, and read below for the
+# options this tree defines.
+mapfile -d '' kconfigs < <(find "$LINUX" -name 'Kconfig*' -not -path '*/.git/*' -print0 | sort -z)
 stamp=$BUILD/.fragments.sha
-want=$({
-	cat "${FRAGMENTS[@]}"
-	find "$LINUX" -name 'Kconfig*' -not -path '*/.git/*' -print0 | sort -z | xargs -0 cat
-} | sha256sum | awk '{print $1}')
+want=$(cat "${FRAGMENTS[@]}" "${kconfigs[@]}" | sha256sum | awk '{print $1}')
 if [ ! -f "$BUILD/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	log "Configuring $VARIANT: tinyconfig + ${FRAGMENTS[*]#"$ROOT"/}"
 	"${KMAKE[@]}" tinyconfig >"$OUTDIR/logs/config-$VARIANT.log" 2>&1 ||
@@ -56,7 +56,7 @@ if [ ! -f "$BUILD/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 	# dropped one (a missing dependency) silently removes a test.
 	# Options this tree does not define (the series' own, on the baseline
 	# or on an early patch) are skipped, and listed.
-	known=$(find "$LINUX" -name 'Kconfig*' -not -path '*/.git/*' -print0 |
+	known=$(printf '%s\0' "${kconfigs[@]}" |
 		xargs -0 sed -n 's/^[[:space:]]*\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Za-z0-9_]*\).*/CONFIG_\2/p' | sort -u)
 	bad=()
 	while IFS= read -r line; do

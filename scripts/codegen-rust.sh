@@ -46,15 +46,19 @@ for side in on off; do
 	obj=$ON/rust/kernel.o
 	[ "$side" = off ] && obj=$OFF/rust/kernel.o
 	syms=$("llvm-nm$LLVM_SUFFIX" "$obj")
+	# Each probe's mangled name, looked up once; the listings show the
+	# readable names, in the headers and in the call targets.
+	declare -A sym_of=()
 	rename=()
 	for p in "${PROBES[@]}"; do
 		sym=$(awk -v re="${p#*=}" '$3 ~ re {print $3; exit}' <<<"$syms")
+		sym_of[${p%%=*}]=$sym
 		[ -n "$sym" ] && rename+=(-e "s/$sym/${p%%=*}/g")
 	done
 	: >"$OUT/rust-$side.s"
 	for p in "${PROBES[@]}"; do
 		name=${p%%=*}
-		sym=$(awk -v re="${p#*=}" '$3 ~ re {print $3; exit}' <<<"$syms")
+		sym=${sym_of[$name]}
 		if [ -z "$sym" ]; then
 			case $name in
 			ARef*) continue ;; # inlined
