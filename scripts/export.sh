@@ -34,7 +34,11 @@ generate() {
 	[ "$n" -eq 0 ] && return
 	local cover=()
 	[ "$n" -gt 1 ] && cover=(--cover-letter)
-	git -C "$LINUX" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --notes --base=base \
+	# base-commit: only for a real upstream base (linux/ made from your
+	# clone); Debian's base commit exists nowhere upstream.
+	local base_opt=(--no-base)
+	case "$(base_kind "$LINUX")" in upstream*) base_opt=(--base=base) ;; esac
+	git -C "$LINUX" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --notes "${base_opt[@]}" \
 		"${cover[@]}" -o "$out" "base..$BRANCH" >/dev/null
 	if [ -f "$out/0000-cover-letter.patch" ]; then
 		[ -f "$TEMPLATE" ] || die "no cover letter template: $TEMPLATE"
@@ -53,9 +57,10 @@ generate() {
 }
 
 # The cover letter's Date: is the moment of export; base-commit differs for a
-# user's own clone. Neither is content.
+# user's own clone, and is absent on Debian's tree (with the blank lines
+# before it). None of that is content.
 normalise() {
-	sed -e '/^Date: /d' -e '/^base-commit: /d' "$1"
+	sed -e '/^Date: /d' -e '/^base-commit: /d' "$1" | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
 tmp=$(mktemp -d)

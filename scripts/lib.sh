@@ -61,3 +61,43 @@ with_progress() {
 	fi
 	log "$what done in $(($(date +%s) - start))s"
 }
+
+# The sender's identity, for the mails' From: and Signed-off-by:. SENDER_NAME
+# and SENDER_EMAIL override git config user.name and user.email (as linux/
+# sees them: its own config, then the global one). Sets SENDER_NAME,
+# SENDER_EMAIL and SENDER ("Name <address>"), or dies, saying how to set a
+# real one, for the project's placeholder, a reserved or local domain or a
+# no-reply address: nobody signs off for anyone else.
+sender_identity() {
+	local cfg=(git)
+	[ -d "$LINUX" ] && cfg=(git -C "$LINUX")
+	SENDER_NAME=${SENDER_NAME:-$("${cfg[@]}" config user.name || true)}
+	SENDER_EMAIL=${SENDER_EMAIL:-$("${cfg[@]}" config user.email || true)}
+	local why
+	if ! why=$(python3 "$ROOT/scripts/identity.py" check "$SENDER_NAME" "$SENDER_EMAIL"); then
+		die "the mails would go out from \"$SENDER_NAME <$SENDER_EMAIL>\": $why." \
+			"Each mail carries your From: and your Signed-off-by: (the DCO), so it needs your real" \
+			"name and address. Set them once:" \
+			"    git config --global user.name \"Your Name\"" \
+			"    git config --global user.email you@your.domain" \
+			"or for one command: SENDER_NAME=\"Your Name\" SENDER_EMAIL=you@your.domain make series"
+	fi
+	SENDER="$SENDER_NAME <$SENDER_EMAIL>"
+	export SENDER_NAME SENDER_EMAIL SENDER
+}
+
+# What linux/'s base is (git config pageref.base, set by materialise.sh):
+# "upstream REF" (a commit of your kernel clone, with its history), "debian"
+# (the pinned linux-source package, no history; also a tree made before
+# this was recorded), or "tarball NAME".
+base_kind() {
+	local k
+	k=$(git -C "$1" config --get pageref.base 2>/dev/null || true)
+	printf '%s\n' "${k:-debian}"
+}
+
+# The pinned Debian base, in words.
+debian_base_words() {
+	printf "Debian's %s %s (%s), that is mainline %s plus Debian's patches\n" \
+		"$(pin DEB_PACKAGE)" "$(pin DEB_VERSION)" "$(pin DEB_SUITE)" "$(pin VERSION)"
+}

@@ -16,6 +16,11 @@
 # Extra arguments go to git send-email, e.g. --in-reply-to=<message-id>.
 #
 # It refuses, before anything is sent, unless
+#   - your identity (git config user.name/user.email, or SENDER_NAME and
+#     SENDER_EMAIL) is a real one, and the one the mails were made from;
+#   - the series was made on a real upstream base (linux/ materialised from
+#     your kernel clone: LINUX_SRC=<clone> LINUX_BASE_REF=<ref> make linux),
+#     not on Debian's tree, which no maintainer or bot can find;
 #   - out/series/v$N/status says checkpatch passed and the cover letter is
 #     finished, for the commit pageref is at now, and the mails are the ones
 #     series.sh wrote (SHA256SUMS);
@@ -43,6 +48,22 @@ commit=$(git -C "$LINUX" rev-parse --verify -q "$BRANCH^{commit}") ||
 	die "linux/ has no branch $BRANCH." "Run: make linux"
 
 field() { sed -n "s/^$1=//p" "$DIR/status" | head -n 1; }
+sender_identity
+[ "$(field sender)" = "$SENDER" ] ||
+	die "the mails in $REL are from \"$(field sender)\", but you send as \"$SENDER\"." \
+		"Run: make series (the mails carry the sender's From: and Signed-off-by:)"
+case "$(field base-kind)" in
+upstream*) ;;
+*)
+	die "$REL was made on $(field base-kind)'s tree, which is no upstream commit: it has no base-commit:, and" \
+		"b4, patchwork and the build robots could not find its base. Materialise linux/ from your" \
+		"own kernel clone at the upstream base, check it there, and make the series again:" \
+		"    mv linux linux.debian    # keep it: series.sh compares the touched files with it" \
+		"    LINUX_SRC=~/src/linux LINUX_BASE_REF=v$(pin VERSION) make linux" \
+		"    make check && make series && make send" \
+		"(Documentation/submitting.md, \"A real base\")"
+	;;
+esac
 made_from=$(field commit)
 [ "$made_from" = "$commit" ] ||
 	die "$REL was made from ${made_from:-an unknown commit}, but $BRANCH is now at $commit." \
@@ -71,7 +92,7 @@ mapfile -t cc < <(grep -v '^[[:space:]]*\(#\|$\)' "$DIR/cc.txt")
 mapfile -t mails < <(find "$DIR" -maxdepth 1 -name "v$version-[0-9][0-9][0-9][0-9]-*.patch" | sort)
 [ ${#mails[@]} -gt 0 ] || die "$REL has no mails." "Run: make series"
 
-args=(--no-format-patch --8bit-encoding=UTF-8)
+args=(--no-format-patch --8bit-encoding=UTF-8 "--from=$SENDER")
 for a in "${to[@]}"; do args+=("--to=$a"); done
 for a in "${cc[@]}"; do args+=("--cc=$a"); done
 [ -n "${SMTP_SERVER:-}" ] && args+=("--smtp-server=$SMTP_SERVER")
