@@ -1,17 +1,21 @@
 //! Host benchmark of the refcount schemes on real atomics, under criterion.
 //!
 //! Benchmarks (criterion group / function):
-//! * `get-put T threads` / `mainline`, `assume-1`, `series`, `series+casput`,
-//!   for each thread count T (default 1..=N, N = the CPUs this process may
-//!   use; `PAGEREF_BENCH_THREADS=1,2,4` chooses): T threads, thread i pinned
-//!   to the i-th of those CPUs modulo N, released together from a barrier,
-//!   each loop `try_get(1)` + `put(1)` on one shared page whose count never
+//! * `get-put T threads` / `mainline`, `assume-1`, `series-v6`, `series`,
+//!   `series+assume-own`, `series+casput`, for each thread count T (default
+//!   1..=N, N = the CPUs this process may use; `PAGEREF_BENCH_THREADS=1,2,4`
+//!   chooses): T threads, thread i pinned to the i-th of those CPUs modulo
+//!   N, released together from a barrier, each loop `try_get(1)` + `put(1)`
+//!   (the generic put, never final) on one shared page whose count never
 //!   drops below 1. Criterion's time per iteration is the mean over threads
 //!   of each thread's loop time: ns per get+put pair per thread.
-//! * `final-put put-only` and `final-put alloc-put` / `mainline`, `series`,
-//!   `series+casput`: the uncontended final put (R7) on one pinned thread,
-//!   alone on batches of allocated pages, or right after the allocation's
-//!   store.
+//!   (`series+read-cas` is left out: its generic put is `series`'.)
+//! * `final-put put-only` and `final-put alloc-put` / one function per
+//!   final put shape: mainline's `atomic_sub_and_test()`, (a) v6's sub then
+//!   cmpxchg, (b) assume-own, (c) v7's generic read-then-cas, (d) v7's
+//!   caller-context CAS loop: the uncontended final put (R7) on one pinned
+//!   thread, alone on batches of allocated pages, or right after the
+//!   allocation's store.
 //!
 //! After criterion's own report, prints a Markdown summary: per cell,
 //! criterion's median with the min..max of its samples (ns per iteration)
@@ -28,7 +32,9 @@
 use criterion::Criterion;
 use pageref_model::atom::StdAtomic as A;
 use pageref_model::bench::{alloc_put, allowed_cpus, contended, pin_to, put_only, thread_counts};
-use pageref_model::scheme::{AssumeOne, Mainline, RefScheme, Series, SeriesCasPut};
+use pageref_model::scheme::{
+    AssumeOne, Mainline, RefScheme, Series, SeriesAssumeOwn, SeriesCasPut, SeriesV6,
+};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -43,32 +49,47 @@ type Contended = fn(usize, u64, &[usize]) -> Duration;
 type Single = fn(u64) -> Duration;
 
 /// Columns of the get+put table, mainline (the reference of the ratios) first.
-const CONTENDED: [(&str, Contended); 4] = [
+const CONTENDED: [(&str, Contended); 6] = [
     (Mainline::<A>::NAME, contended::<Mainline<A>>),
     (AssumeOne::<A>::NAME, contended::<AssumeOne<A>>),
+    (SeriesV6::<A>::NAME, contended::<SeriesV6<A>>),
     (Series::<A>::NAME, contended::<Series<A>>),
+    (SeriesAssumeOwn::<A>::NAME, contended::<SeriesAssumeOwn<A>>),
     (SeriesCasPut::<A>::NAME, contended::<SeriesCasPut<A>>),
 ];
-/// Rows of the final put table: scheme, what its final put executes, the
-/// two measurements (assume-1 is left out: its put is mainline's).
-const FINAL_PUT: [(&str, &str, Single, Single); 3] = [
+/// Rows of the final put table: function name, what the final put
+/// executes, the two measurements (assume-1 is left out: its put is
+/// mainline's).
+const FINAL_PUT: [(&str, &str, Single, Single); 5] = [
     (
-        Mainline::<A>::NAME,
-        "1 locked RMW (sub)",
-        put_only::<Mainline<A>>,
-        alloc_put::<Mainline<A>>,
+        "mainline",
+        "`atomic_sub_and_test()`: 1 locked sub",
+        put_only::<Mainline<A>, false>,
+        alloc_put::<Mainline<A>, false>,
     ),
     (
-        Series::<A>::NAME,
+        "a-sub-cas (series-v6)",
         "locked sub + locked cmpxchg(0 -> FROZEN)",
-        put_only::<Series<A>>,
-        alloc_put::<Series<A>>,
+        put_only::<SeriesV6<A>, false>,
+        alloc_put::<SeriesV6<A>, false>,
     ),
     (
-        SeriesCasPut::<A>::NAME,
-        "load + locked cmpxchg(1 -> FROZEN)",
-        put_only::<SeriesCasPut<A>>,
-        alloc_put::<SeriesCasPut<A>>,
+        "b-assume-own",
+        "locked cmpxchg(nr -> FROZEN)",
+        put_only::<SeriesAssumeOwn<A>, false>,
+        alloc_put::<SeriesAssumeOwn<A>, false>,
+    ),
+    (
+        "c-read-cas (series generic)",
+        "load + locked cmpxchg(nr -> FROZEN)",
+        put_only::<Series<A>, false>,
+        alloc_put::<Series<A>, false>,
+    ),
+    (
+        "d-cas-loop (series caller)",
+        "locked cmpxchg(nr -> FROZEN), no load",
+        put_only::<Series<A>, true>,
+        alloc_put::<Series<A>, true>,
     ),
 ];
 const PUT_ONLY: &str = "final-put put-only";
@@ -258,7 +279,7 @@ fn summary(dir: &Path, threads: &[usize], cpus: &[usize], since: SystemTime) -> 
         .unwrap();
         writeln!(
             s,
-            "| scheme | final put | put only | x mainline | alloc+put | x mainline |"
+            "| final put | what it executes | put only | x mainline | alloc+put | x mainline |"
         )
         .unwrap();
         writeln!(s, "|---|---|---|---|---|---|").unwrap();

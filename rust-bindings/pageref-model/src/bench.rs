@@ -108,15 +108,28 @@ pub fn contended<S: RefScheme<Atomic = StdAtomic>>(
     total / threads as u32
 }
 
+/// The final put a benchmark times: the generic one
+/// ([`RefScheme::put`], `CALLER = false`) or the caller-context one
+/// ([`RefScheme::put_caller`], `CALLER = true`).
+#[inline(always)]
+fn final_put<S: RefScheme, const CALLER: bool>(s: &S, nr: u32) -> bool {
+    if CALLER {
+        s.put_caller(nr)
+    } else {
+        s.put(nr)
+    }
+}
+
 /// One measurement of the uncontended final put on the calling thread:
-/// `iters` x (`alloc_init()` + `put(1)` that frees), all timed.
-pub fn alloc_put<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> Duration {
+/// `iters` x (`alloc_init()` + a freeing final put, generic or, with
+/// `CALLER`, caller-context), all timed.
+pub fn alloc_put<S: RefScheme<Atomic = StdAtomic>, const CALLER: bool>(iters: u64) -> Duration {
     let page = Padded(S::from_raw(S::FREE_VALUE));
     let s = &page.0;
     let t0 = Instant::now();
     for _ in 0..iters {
         s.alloc_init();
-        let freed = s.put(black_box(1));
+        let freed = final_put::<S, CALLER>(s, black_box(1));
         debug_assert!(freed);
         black_box(freed);
     }
@@ -133,11 +146,11 @@ pub struct Line<T>(pub T);
 pub const BATCH: usize = 256;
 
 /// One measurement of the final put alone, on the calling thread: `iters`
-/// final puts in batches of up to [`BATCH`] pages, each batch allocated
-/// (`alloc_init()`, untimed), then each page put once (timed; every put
-/// frees). Unlike [`alloc_put`], no put follows its page's allocation
-/// store immediately.
-pub fn put_only<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> Duration {
+/// final puts (generic or, with `CALLER`, caller-context) in batches of up
+/// to [`BATCH`] pages, each batch allocated (`alloc_init()`, untimed), then
+/// each page put once (timed; every put frees). Unlike [`alloc_put`], no
+/// put follows its page's allocation store immediately.
+pub fn put_only<S: RefScheme<Atomic = StdAtomic>, const CALLER: bool>(iters: u64) -> Duration {
     let pages: Vec<Line<S>> = (0..BATCH)
         .map(|_| Line(S::from_raw(S::FREE_VALUE)))
         .collect();
@@ -150,7 +163,7 @@ pub fn put_only<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> Duration {
         }
         let t0 = Instant::now();
         for p in batch {
-            black_box(p.0.put(black_box(1)));
+            black_box(final_put::<S, CALLER>(&p.0, black_box(1)));
         }
         timed += t0.elapsed();
         left -= batch.len() as u64;
@@ -162,7 +175,7 @@ pub fn put_only<S: RefScheme<Atomic = StdAtomic>>(iters: u64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheme::{Mainline, Series, SeriesCasPut};
+    use crate::scheme::{Mainline, Series, SeriesAssumeOwn, SeriesCasPut, SeriesV6};
 
     #[test]
     fn thread_counts_default_and_list() {
@@ -179,9 +192,12 @@ mod tests {
         assert!(!cpus.is_empty());
         contended::<Series<StdAtomic>>(2, 1000, &cpus);
         contended::<SeriesCasPut<StdAtomic>>(1, 1000, &cpus);
+        contended::<SeriesAssumeOwn<StdAtomic>>(2, 1000, &cpus);
         // A partial last batch, and a zero-length measurement.
-        put_only::<Series<StdAtomic>>(BATCH as u64 + 3);
-        assert_eq!(put_only::<Mainline<StdAtomic>>(0), Duration::ZERO);
-        alloc_put::<SeriesCasPut<StdAtomic>>(1000);
+        put_only::<Series<StdAtomic>, false>(BATCH as u64 + 3);
+        put_only::<Series<StdAtomic>, true>(BATCH as u64 + 3);
+        assert_eq!(put_only::<Mainline<StdAtomic>, false>(0), Duration::ZERO);
+        alloc_put::<SeriesCasPut<StdAtomic>, false>(1000);
+        alloc_put::<SeriesV6<StdAtomic>, true>(1000);
     }
 }

@@ -6,7 +6,7 @@
 //! counterexample with its trace.
 
 use crate::atom::LoomAtomic;
-use crate::scheme::RefScheme;
+use crate::scheme::{RefScheme, GUP_MAX_REFS, PAGEREF_FROZEN_BIT};
 use crate::world::{pfn_walker, speculative_getter, Dtor, Failure, Init, Th, World};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,8 +25,9 @@ pub enum Scenario {
     /// The page starts frozen by its owner, who unfreezes, removes and
     /// puts; a speculative getter's stray add races with the unfreeze.
     UnfreezeVsStray,
-    /// The page is free; one thread allocates, uses and frees it while a
-    /// PFN walker tries to get it (stray add vs `set_page_refcounted()`).
+    /// The page is free and has already absorbed one failed get
+    /// (`FROZEN + 1`); one thread allocates, uses and frees it while a PFN
+    /// walker tries to get it (stray add vs `set_page_refcounted()`).
     AllocVsStray,
     /// The page is frozen with the most stray adds below the reset limit;
     /// two PFN walkers push it over the limit and reset it while the owner
@@ -35,26 +36,55 @@ pub enum Scenario {
     /// R9: the last owner P removes and puts; a speculative getter G that
     /// looked the page up gets, fails to re-validate and puts; a third
     /// thread N allocates the page if it is free, uses it and puts it.
-    /// P and N free with the destructor of the life they own.
+    /// P and N free in caller context (the destructor of the life they own,
+    /// and the caller-context final put).
     AbaOwnerDtor,
-    /// R9 again, but every free picks its destructor from the page state.
+    /// R9 again, but every free picks its destructor from the page state
+    /// (and uses the generic final put).
     AbaPageDtor,
+    /// R9 with mixed final puts: P frees life 1 in caller context, N frees
+    /// life 2 with the generic put and the page-state destructor.
+    AbaMixed,
+    /// The other mix: P puts life 1 with the generic put (page state), N
+    /// frees life 2 in caller context.
+    AbaGenericStale,
     /// Three threads: the last owner's remove+put, a speculative getter and
     /// a PFN walker.
     Mixed3,
+    /// A struct page built from zeroed memory (HVO's shared vmemmap tail
+    /// pages), as the tree initialises it, nobody's page: two PFN walkers.
+    ZeroedVsWalker,
+    /// gve: the owner biases its page (`page_ref_add(BIAS - 1)`), reads
+    /// `page_ref_count()` for its recycle test, drops the bias and puts;
+    /// a PFN walker gets and puts.
+    GveBias,
+    /// GUP-fast near the limit: the owner holds `2^31 - GUP_MAX_REFS`
+    /// references and puts them all; a GUP-fast getter of `GUP_MAX_REFS`
+    /// (guard, get, use, put) races.
+    GupNearLimit,
+    /// memory-failure / fsdax: the last holder puts the page (it becomes
+    /// idle: frozen, outside the allocator); T takes a reference with
+    /// `page_ref_inc_or_thaw()`, uses and puts; a PFN walker races.
+    Thaw,
 }
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 14] = [
         Scenario::PutVsGet,
         Scenario::FreezeVsGet,
         Scenario::UnfreezeVsStray,
         Scenario::AllocVsStray,
+        Scenario::ZeroedVsWalker,
+        Scenario::GveBias,
+        Scenario::GupNearLimit,
         Scenario::OverflowReset,
         Scenario::AbaOwnerDtor,
         Scenario::AbaPageDtor,
+        Scenario::AbaMixed,
+        Scenario::AbaGenericStale,
         Scenario::Mixed3,
+        Scenario::Thaw,
     ];
 
     /// Short name used in tables.
@@ -67,7 +97,13 @@ impl Scenario {
             Scenario::OverflowReset => "overflow-reset",
             Scenario::AbaOwnerDtor => "aba-owner-dtor (R9)",
             Scenario::AbaPageDtor => "aba-page-dtor (R9)",
+            Scenario::AbaMixed => "aba-mixed (R9)",
+            Scenario::AbaGenericStale => "aba-generic-stale",
             Scenario::Mixed3 => "mixed-3",
+            Scenario::ZeroedVsWalker => "zeroed-vs-walker",
+            Scenario::GveBias => "gve-bias",
+            Scenario::GupNearLimit => "gup-near-limit",
+            Scenario::Thaw => "thaw",
         }
     }
 
@@ -77,16 +113,19 @@ impl Scenario {
             Scenario::OverflowReset
             | Scenario::AbaOwnerDtor
             | Scenario::AbaPageDtor
-            | Scenario::Mixed3 => 3,
+            | Scenario::AbaMixed
+            | Scenario::AbaGenericStale
+            | Scenario::Mixed3
+            | Scenario::Thaw => 3,
             _ => 2,
         }
     }
 
     /// The preemption bound used unless the environment sets one (see
     /// [`bound_for`]): none (exhaustive) for the two-thread scenarios, 4 for
-    /// the three-thread ones. The R9 ABA needs at most three preemptions (G
-    /// after its lookup, P after its decrement, N after its decrement), fewer
-    /// when G's lookup reads the slot's old value.
+    /// the three-thread ones, which is two above the bound at which their
+    /// known counterexamples first appear (`Documentation/model.md` lists
+    /// each; the R9 ABA needs 2).
     pub fn default_bound(self) -> Option<usize> {
         if self.threads() == 2 {
             None
@@ -101,11 +140,22 @@ impl Scenario {
             | Scenario::FreezeVsGet
             | Scenario::AbaOwnerDtor
             | Scenario::AbaPageDtor
+            | Scenario::AbaMixed
+            | Scenario::AbaGenericStale
             | Scenario::Mixed3 => Init::OwnedPublished,
             Scenario::UnfreezeVsStray => Init::FrozenPublished { raw: S::FREE_VALUE },
-            Scenario::AllocVsStray => Init::Free,
+            Scenario::AllocVsStray => Init::Free {
+                raw: S::free_with_strays(1),
+            },
+            Scenario::ZeroedVsWalker => Init::Free {
+                raw: S::ZEROED_STRUCT_PAGE,
+            },
             Scenario::OverflowReset => Init::Frozen {
                 raw: S::NEAR_LIMIT_FROZEN,
+            },
+            Scenario::GveBias | Scenario::Thaw => Init::Owned { refs: 1 },
+            Scenario::GupNearLimit => Init::Owned {
+                refs: GUP_OWNER_REFS,
             },
         }
     }
@@ -139,9 +189,27 @@ impl Scenario {
                 ("G", speculative_getter::<S>),
                 ("N", allocator_pagestate::<S>),
             ],
+            Scenario::AbaMixed => vec![
+                ("P", owner_remove_put::<S>),
+                ("G", speculative_getter::<S>),
+                ("N", allocator_pagestate::<S>),
+            ],
+            Scenario::AbaGenericStale => vec![
+                ("P", owner_remove_put_pagestate::<S>),
+                ("G", speculative_getter::<S>),
+                ("N", allocator::<S>),
+            ],
             Scenario::Mixed3 => vec![
                 ("P", owner_remove_put::<S>),
                 ("G", speculative_getter::<S>),
+                ("W", pfn_walker::<S>),
+            ],
+            Scenario::ZeroedVsWalker => vec![("W1", pfn_walker::<S>), ("W2", pfn_walker::<S>)],
+            Scenario::GveBias => vec![("O", gve_owner::<S>), ("W", pfn_walker::<S>)],
+            Scenario::GupNearLimit => vec![("O", gup_owner::<S>), ("G", gup_fast_getter::<S>)],
+            Scenario::Thaw => vec![
+                ("P", last_holder_put::<S>),
+                ("T", thawer::<S>),
                 ("W", pfn_walker::<S>),
             ],
         };
@@ -157,6 +225,11 @@ impl Scenario {
         }
     }
 }
+
+/// The references the owner holds in [`Scenario::GupNearLimit`]: one
+/// GUP-fast get of [`GUP_MAX_REFS`] more reaches `2^31`, which reads as
+/// frozen.
+pub const GUP_OWNER_REFS: u32 = PAGEREF_FROZEN_BIT - GUP_MAX_REFS;
 
 fn owner_remove_put<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     th.unpublish();
@@ -202,6 +275,44 @@ fn allocator_pagestate<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     }
 }
 
+/// gve (`gve_rx_alloc_buffer()` .. `gve_free_page_dqo()`): bias the page,
+/// test `page_count(page) - bias` to decide on recycling, drop the bias
+/// (`page_ref_sub()`) and put the page (`put_page()`).
+fn gve_owner<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    let bias = S::DRIVER_BIAS;
+    th.add(bias - 1);
+    th.count_held();
+    th.put_n(bias - 1, Dtor::PageState);
+    th.put(Dtor::PageState);
+}
+
+/// A holder of [`GUP_OWNER_REFS`] references (a page pinned that many
+/// times) that drops them all.
+fn gup_owner<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.put_n(GUP_OWNER_REFS, Dtor::PageState);
+}
+
+/// GUP-fast on a PUD leaf: `try_get_folio(page, GUP_MAX_REFS)`, use,
+/// `folio_put_refs()`.
+fn gup_fast_getter<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if th.gup_fast_get(GUP_MAX_REFS) {
+        th.use_page(None);
+        th.put_n(GUP_MAX_REFS, Dtor::PageState);
+    }
+}
+
+fn last_holder_put<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.put(Dtor::PageState);
+}
+
+/// fsdax's fault path (`dax_fault_iter()`): `folio_ref_inc_or_thaw()`
+/// under the dax entry lock, map, and later the unmap's put.
+fn thawer<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.inc_or_thaw();
+    th.use_page(None);
+    th.put(Dtor::PageState);
+}
+
 /// What the exploration found.
 #[derive(Clone, Debug)]
 pub enum Verdict {
@@ -226,6 +337,10 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// The verdict.
     pub verdict: Verdict,
+    /// For a counterexample, the smallest preemption bound at which it
+    /// appears, when it was searched for (see
+    /// [`crate::report::first_bound`]).
+    pub first_bound: Option<usize>,
 }
 
 impl Outcome {
@@ -298,9 +413,17 @@ pub fn quiet_counterexamples() {
     }));
 }
 
-/// Explore `sc` for scheme `S` under loom.
+/// Explore `sc` for scheme `S` under loom, with the bound of [`bound_for`].
 pub fn check<S: RefScheme<Atomic = LoomAtomic>>(sc: Scenario) -> Outcome {
-    let bound = bound_for(sc);
+    check_bounded::<S>(sc, bound_for(sc))
+}
+
+/// Explore `sc` for scheme `S` under loom with preemption bound `bound`
+/// (None: unbounded).
+pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
+    sc: Scenario,
+    bound: Option<usize>,
+) -> Outcome {
     let executions = Arc::new(AtomicUsize::new(0));
     let sink: Arc<Mutex<Option<Failure>>> = Arc::new(Mutex::new(None));
     let mut builder = loom::model::Builder::new();
@@ -333,5 +456,6 @@ pub fn check<S: RefScheme<Atomic = LoomAtomic>>(sc: Scenario) -> Outcome {
         executions: executions.load(Ordering::Relaxed),
         elapsed,
         verdict,
+        first_bound: None,
     }
 }

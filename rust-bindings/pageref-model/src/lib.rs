@@ -20,6 +20,6 @@ pub mod world;
 
 pub use check::{check, Outcome, Scenario, Verdict};
 pub use scheme::{
-    AssumeOne, FrozenBit, Mainline, NoFreezeCas, RefScheme, ResetStore, Series, SeriesCasPut,
-    SeriesPatch2, UndoOnFail, UnfreezeByAdd, ZeroDead, PAGEREF_FROZEN_BIT, PAGEREF_SATURATED,
+    AssumeOne, FrozenBit, Mainline, RefScheme, Series, SeriesV6, ZeroDead, PAGEREF_FROZEN_BIT,
+    PAGEREF_SATURATED,
 };

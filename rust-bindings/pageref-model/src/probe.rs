@@ -6,7 +6,7 @@
 //! execution's trace and checks the step invariants (see
 //! [`crate::world`]).
 
-use crate::scheme::{PAGEREF_FROZEN_BIT, PAGEREF_SATURATED};
+use crate::scheme::{INT_MAX, PAGEREF_FROZEN_BIT, PAGEREF_OWNED_LIMIT, PAGEREF_SATURATED};
 use std::fmt;
 
 /// Which API function an access belongs to (the C function is named in
@@ -19,7 +19,8 @@ pub enum Op {
     Undo,
     /// `page_ref_reset_frozen()`: bring stray adds back to `FROZEN`.
     Reset,
-    /// `folio_put_testzero()` / `page_ref_sub_and_test()`.
+    /// A final put: `folio_put_testzero()` / `page_ref_sub_and_test()`
+    /// (generic) or `page_ref_sub_and_freeze()` (caller context).
     Put,
     /// `page_ref_freeze()`.
     Freeze,
@@ -31,6 +32,8 @@ pub enum Op {
     Count,
     /// `page_ref_add()` on an owned page.
     Add,
+    /// `page_ref_inc_or_thaw()` (mainline: fsdax's `folio_ref_inc()`).
+    Thaw,
 }
 
 /// One access to the counter, with the values it saw and wrote.
@@ -86,7 +89,19 @@ impl fmt::Display for Hex {
             } else {
                 write!(f, "SATURATED{d:+}")
             }
-        } else if v < 0x1000 {
+        } else if (INT_MAX - 0x100000..=INT_MAX).contains(&v) {
+            if v == INT_MAX {
+                write!(f, "INT_MAX")
+            } else {
+                write!(f, "INT_MAX-{}", INT_MAX - v)
+            }
+        } else if (PAGEREF_OWNED_LIMIT - 0x100000..=PAGEREF_OWNED_LIMIT).contains(&v) {
+            if v == PAGEREF_OWNED_LIMIT {
+                write!(f, "OWNED_LIMIT")
+            } else {
+                write!(f, "OWNED_LIMIT-{}", PAGEREF_OWNED_LIMIT - v)
+            }
+        } else if v < 0x100000 {
             write!(f, "{v}")
         } else {
             write!(f, "{v:#x}")

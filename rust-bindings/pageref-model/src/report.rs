@@ -1,45 +1,119 @@
 //! The verdict table: every scheme against every scenario.
 
 use crate::atom::LoomAtomic as L;
-use crate::check::{check, Outcome, Scenario, Verdict};
+use crate::check::{bound_for, check_bounded, Outcome, Scenario, Verdict};
 use crate::scheme::*;
 use std::fmt::Write as _;
 
-/// The schemes in table order.
-pub const SCHEMES: [&str; 9] = [
-    "mainline",
-    "assume-1",
-    "series@patch2",
-    "series",
-    "series+casput",
-    "broken:undo-on-fail",
-    "broken:no-freeze-cas",
-    "broken:reset-store",
-    "broken:unfreeze-add",
+/// The schemes in table order, with what each is.
+pub const SCHEMES: [(&str, &str); 18] = [
+    ("mainline", "Linux 7.3: zero means dead"),
+    ("assume-1", "zero means dead, the get's CAS loop assumes 1"),
+    (
+        "series@patch2",
+        "v6 after patch 2: frozen bit, cmpxchg-loop get",
+    ),
+    ("series-v6", "the series v6: one-add get, final puts (a)"),
+    (
+        "series",
+        "the series v7: generic put (c), caller-context put (d), and the v7 fixes",
+    ),
+    (
+        "series+sub-cas",
+        "v7 with every final put (a): sub, then cmpxchg(0 -> FROZEN)",
+    ),
+    (
+        "series+assume-own",
+        "v7 with every final put (b): cmpxchg(nr -> FROZEN), else (a)",
+    ),
+    (
+        "series+read-cas",
+        "v7 with every final put (c): read, cmpxchg if nr, else (a)",
+    ),
+    (
+        "series+casput",
+        "v7 with every final put (d): the CAS loop that never stores 0",
+    ),
+    ("broken:undo-on-fail", "v7, a failed get decrements back"),
+    (
+        "broken:no-freeze-cas",
+        "v7, the put that reaches 0 stores FROZEN and frees",
+    ),
+    (
+        "broken:reset-store",
+        "v7, the overflow reset is atomic_set(FROZEN)",
+    ),
+    ("broken:unfreeze-add", "v7, unfreeze adds the count (R11)"),
+    (
+        "broken:bare-zero-init",
+        "v7, zeroed struct pages keep a bare 0 (v6's HVO)",
+    ),
+    (
+        "broken:gup-guard-v6",
+        "v7, GUP-fast keeps the `count < 0` guard of v6",
+    ),
+    ("broken:gve-intmax", "v7, gve still biases to INT_MAX"),
+    (
+        "broken:caller-put-v6",
+        "v7, the caller-context put left on shape (a)",
+    ),
+    (
+        "broken:thaw-by-inc",
+        "v7, fsdax takes its reference with folio_ref_inc()",
+    ),
 ];
 
-/// Run `sc` for the scheme called `scheme` (one of [`SCHEMES`]).
+/// Run `sc` for the scheme called `scheme` (one of [`SCHEMES`]) with the
+/// bound of [`crate::check::bound_for`].
 pub fn check_by_name(scheme: &str, sc: Scenario) -> Outcome {
+    check_by_name_bounded(scheme, sc, bound_for(sc))
+}
+
+/// Run `sc` for the scheme called `scheme` with preemption bound `bound`.
+pub fn check_by_name_bounded(scheme: &str, sc: Scenario, bound: Option<usize>) -> Outcome {
     match scheme {
-        "mainline" => check::<Mainline<L>>(sc),
-        "assume-1" => check::<AssumeOne<L>>(sc),
-        "series@patch2" => check::<SeriesPatch2<L>>(sc),
-        "series" => check::<Series<L>>(sc),
-        "series+casput" => check::<SeriesCasPut<L>>(sc),
-        "broken:undo-on-fail" => check::<UndoOnFail<L>>(sc),
-        "broken:no-freeze-cas" => check::<NoFreezeCas<L>>(sc),
-        "broken:reset-store" => check::<ResetStore<L>>(sc),
-        "broken:unfreeze-add" => check::<UnfreezeByAdd<L>>(sc),
+        "mainline" => check_bounded::<Mainline<L>>(sc, bound),
+        "assume-1" => check_bounded::<AssumeOne<L>>(sc, bound),
+        "series@patch2" => check_bounded::<SeriesPatch2<L>>(sc, bound),
+        "series-v6" => check_bounded::<SeriesV6<L>>(sc, bound),
+        "series" => check_bounded::<Series<L>>(sc, bound),
+        "series+sub-cas" => check_bounded::<SeriesSubCas<L>>(sc, bound),
+        "series+assume-own" => check_bounded::<SeriesAssumeOwn<L>>(sc, bound),
+        "series+read-cas" => check_bounded::<SeriesReadCas<L>>(sc, bound),
+        "series+casput" => check_bounded::<SeriesCasPut<L>>(sc, bound),
+        "broken:undo-on-fail" => check_bounded::<UndoOnFail<L>>(sc, bound),
+        "broken:no-freeze-cas" => check_bounded::<NoFreezeCas<L>>(sc, bound),
+        "broken:reset-store" => check_bounded::<ResetByStore<L>>(sc, bound),
+        "broken:unfreeze-add" => check_bounded::<UnfreezeByAdd<L>>(sc, bound),
+        "broken:bare-zero-init" => check_bounded::<BareZeroInit<L>>(sc, bound),
+        "broken:gup-guard-v6" => check_bounded::<GuardV6<L>>(sc, bound),
+        "broken:gve-intmax" => check_bounded::<GveIntMax<L>>(sc, bound),
+        "broken:caller-put-v6" => check_bounded::<CallerPutV6<L>>(sc, bound),
+        "broken:thaw-by-inc" => check_bounded::<ThawIncrement<L>>(sc, bound),
         _ => panic!("unknown scheme {scheme}"),
     }
 }
 
+/// The smallest preemption bound at which `scheme` x `sc` shows a
+/// counterexample, searching 0, 1, .. up to `max`; None if none up to it.
+pub fn first_bound(scheme: &str, sc: Scenario, max: usize) -> Option<usize> {
+    (0..=max).find(|&b| check_by_name_bounded(scheme, sc, Some(b)).found())
+}
+
+/// How far [`run_all`] searches for the first bound of a counterexample
+/// found in an unbounded cell.
+pub const FIRST_BOUND_MAX_UNBOUNDED: usize = 8;
+
 /// Run the whole matrix, or the rows named in `only` and the columns named
 /// in `scenarios` (scenario names up to the first space) when not empty,
-/// calling `progress` after each cell.
+/// calling `progress` after each cell. With `first_bounds`, each
+/// counterexample's cell also records the smallest preemption bound at
+/// which one appears (searched up to the cell's bound, or up to
+/// [`FIRST_BOUND_MAX_UNBOUNDED`] for an unbounded cell).
 pub fn run_all(
     only: &[String],
     scenarios: &[String],
+    first_bounds: bool,
     mut progress: impl FnMut(&Outcome),
 ) -> Vec<Outcome> {
     let short = |sc: Scenario| sc.name().split(' ').next().unwrap_or_default().to_string();
@@ -49,12 +123,16 @@ pub fn run_all(
         .collect();
     assert!(!columns.is_empty(), "no scenario matches {scenarios:?}");
     let mut v = Vec::new();
-    for s in SCHEMES
+    for (s, _) in SCHEMES
         .into_iter()
-        .filter(|s| only.is_empty() || only.iter().any(|o| o == s))
+        .filter(|(s, _)| only.is_empty() || only.iter().any(|o| o == s))
     {
         for &sc in &columns {
-            let o = check_by_name(s, sc);
+            let mut o = check_by_name(s, sc);
+            if first_bounds && o.found() {
+                let max = o.bound.unwrap_or(FIRST_BOUND_MAX_UNBOUNDED);
+                o.first_bound = first_bound(s, sc, max);
+            }
             progress(&o);
             v.push(o);
         }
@@ -67,7 +145,11 @@ pub fn run_all(
 pub fn markdown(outcomes: &[Outcome]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Cell: verdict / executions explored (preemption bound).");
-    let _ = writeln!(s, "`CE-n` = counterexample, trace n below.\n");
+    let _ = writeln!(
+        s,
+        "`CE-n` = counterexample, trace n below; `from k`: the smallest \
+         preemption bound at which a counterexample appears in that cell.\n"
+    );
     let columns: Vec<Scenario> = Scenario::ALL
         .into_iter()
         .filter(|sc| outcomes.iter().any(|o| o.scenario == *sc))
@@ -84,9 +166,9 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
     let _ = writeln!(s);
     let mut traces = String::new();
     let mut n = 0;
-    for scheme in SCHEMES
+    for (scheme, _) in SCHEMES
         .into_iter()
-        .filter(|s| outcomes.iter().any(|o| o.scheme == *s))
+        .filter(|(s, _)| outcomes.iter().any(|o| o.scheme == *s))
     {
         let _ = write!(s, "| {scheme} |");
         for o in outcomes.iter().filter(|o| o.scheme == scheme) {
@@ -96,7 +178,15 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
                 }
                 Verdict::Counterexample(f) => {
                     n += 1;
-                    let _ = write!(s, " **CE-{n}** / {} ({}) |", o.executions, o.bound_str());
+                    let first = o
+                        .first_bound
+                        .map_or_else(String::new, |b| format!("; from {b}"));
+                    let _ = write!(
+                        s,
+                        " **CE-{n}** / {} ({}{first}) |",
+                        o.executions,
+                        o.bound_str()
+                    );
                     let _ = writeln!(
                         traces,
                         "#### CE-{n}: {} x {}\n\n{}\n\n```\n{}```\n",

@@ -1,34 +1,58 @@
 //! The refcount schemes, one API for all of them.
 //!
 //! [`RefScheme`] is the page's `_refcount` word together with the operations
-//! the kernel performs on it. Each method names its C twin. The schemes:
+//! the kernel performs on it. Each method names its C twin.
+//!
+//! The zero-means-dead schemes ([`Mainline`], [`AssumeOne`]) are written out
+//! in [`ZeroDead`]. The frozen-bit schemes are *composed*: a [`Recipe`]
+//! names one part per concern (how a speculative get is done, how a generic
+//! final put and a caller-context final put freeze the page, how stray adds
+//! are reset, how a page is unfrozen and thawed, how GUP-fast guards against
+//! overflow, what a struct page built from zeroed memory holds, how far a
+//! driver biases its pages), and [`FrozenBit`] runs the recipe. Each part is
+//! a small type beside its siblings in [`parts`], and names its C twin; a
+//! new shape or a broken variant is one more part, or one more recipe.
 //!
 //! | type | name | what it is |
 //! |---|---|---|
 //! | [`Mainline`] | `mainline` | Linux 7.3: zero means dead, speculative get = `atomic_add_unless(v, nr, 0)` |
 //! | [`AssumeOne`] | `assume-1` | zero means dead, the get's CAS loop starts by assuming the count is 1 |
-//! | [`Series`] | `series` | the patch series: dead = `PAGEREF_FROZEN_BIT`, get = one `atomic_add_return` |
-//! | [`SeriesPatch2`] | `series@patch2` | the tree after patch 2 of 7: frozen bit, get still a cmpxchg loop refusing `<= 0` |
-//! | [`SeriesCasPut`] | `series+casput` | the series with a final put that never stores 0 (fix candidate for R9) |
-//! | [`UndoOnFail`] | `broken:undo-on-fail` | series, but a failed get decrements back |
-//! | [`NoFreezeCas`] | `broken:no-freeze-cas` | series, but the put that reaches 0 frees without the CAS |
-//! | [`ResetStore`] | `broken:reset-store` | series, but the overflow reset is a plain store |
-//! | [`UnfreezeByAdd`] | `broken:unfreeze-add` | series, but unfreeze adds the count instead of setting it (R11) |
+//! | [`SeriesPatch2`] | `series@patch2` | v6 after patch 2: frozen bit, get still a cmpxchg loop refusing `<= 0` |
+//! | [`SeriesV6`] | `series-v6` | the series as posted (v6): one-add get, every final put sub-then-cmpxchg |
+//! | [`Series`] | `series` | the series v7: generic final put read-then-cas, caller-context final put a CAS loop that never stores 0, zeroed struct pages initialised frozen, GUP-fast owned-limit guard, gve biased to `USHRT_MAX` |
+//! | [`SeriesSubCas`] | `series+sub-cas` | v7 with every final put shape (a), sub then cmpxchg |
+//! | [`SeriesAssumeOwn`] | `series+assume-own` | v7 with every final put shape (b), cmpxchg(nr -> FROZEN) first |
+//! | [`SeriesReadCas`] | `series+read-cas` | v7 with every final put shape (c), read then cmpxchg |
+//! | [`SeriesCasPut`] | `series+casput` | v7 with every final put shape (d), the CAS loop |
+//! | `broken:*` | | v7 with one part replaced by a wrong one (see [`report::SCHEMES`](crate::report::SCHEMES)) |
 //!
 //! The broken variants exist so that the checker is seen to find
 //! counterexamples; nothing should use them.
 
 use crate::atom::Atom32;
 use crate::probe::{NoProbe, Op, Probe, Step};
-use std::sync::atomic::Ordering::{Relaxed, Release, SeqCst};
+use std::marker::PhantomData;
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
 /// `PAGEREF_FROZEN_BIT`: bit 31 of `_refcount`; set = frozen or free.
 pub const PAGEREF_FROZEN_BIT: u32 = 1 << 31;
 /// `PAGEREF_SATURATED` (`PAGEREF_FROZEN + (1 << 30)`, 0xC0000000): a failed
 /// get whose result is frozen and at or above this value (as the C code
 /// compares it, signed: -2^30 and up) resets the stray adds back to
-/// `PAGEREF_FROZEN`. The brief called it the reset limit.
+/// `PAGEREF_FROZEN`.
 pub const PAGEREF_SATURATED: u32 = PAGEREF_FROZEN_BIT + (1 << 30);
+/// `PAGEREF_OWNED_LIMIT` (v7, `1 << 30`): GUP-fast refuses a get of `refs`
+/// when the count is above `PAGEREF_OWNED_LIMIT - refs`, leaving 2^30 of
+/// headroom for adds that race past the check.
+pub const PAGEREF_OWNED_LIMIT: u32 = 1 << 30;
+/// `INT_MAX`: the largest owned count; one more reads as frozen.
+pub const INT_MAX: u32 = i32::MAX as u32;
+/// `USHRT_MAX`: the bias of the Intel drivers, and of gve from v7 on.
+pub const USHRT_MAX: u32 = u16::MAX as u32;
+/// The most references one GUP-fast get takes: `gup_fast_pud_leaf()` on a
+/// 1 GiB folio records `PUD_SIZE / PAGE_SIZE` = 2^18 pages and passes them
+/// to `try_grab_folio_fast()` as one `refs`.
+pub const GUP_MAX_REFS: u32 = 1 << 18;
 
 /// A page reference count scheme.
 ///
@@ -48,7 +72,15 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     /// A frozen value with as many stray adds as the scheme tolerates before
     /// its overflow reset triggers (the value itself for the zero schemes).
     const NEAR_LIMIT_FROZEN: u32;
+    /// What a struct page built from zeroed memory holds once the tree has
+    /// initialised it (HVO's shared vmemmap tail pages).
+    const ZEROED_STRUCT_PAGE: u32;
+    /// The count a gve-like driver biases its pages to
+    /// (`page_ref_add(page, BIAS - 1)` on a fresh page).
+    const DRIVER_BIAS: u32;
 
+    /// A free page that absorbed `k` failed gets (test set-up; no C twin).
+    fn free_with_strays(k: u32) -> u32;
     /// A counter holding `v` (test set-up; no C twin).
     fn from_raw(v: u32) -> Self;
     /// The raw word, fully ordered read (checker only; no C twin).
@@ -59,13 +91,23 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     fn is_free_value(v: u32) -> bool;
 
     /// Speculative get of `nr` references. C: `page_ref_add_unless_frozen()`
-    /// (series), `page_ref_add_unless_zero()` (mainline); callers
-    /// `folio_try_get()`, `folio_ref_try_add()`, `get_page_unless_zero()`.
+    /// (series), `page_ref_add_unless_zero()` (mainline, and the series
+    /// before patch 3 renamed it); callers `folio_try_get()`,
+    /// `folio_ref_try_add()`, `get_page_unless_frozen()`.
     fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool;
-    /// Drop `nr` references; true when the caller must free the page.
-    /// C: `page_ref_sub_and_test()`, `page_ref_dec_and_test()`,
-    /// `folio_put_testzero()`.
+    /// GUP-fast's get of `refs`: the overflow guard (a `page_ref_count()`
+    /// read), then the speculative get. C: `try_get_folio()` in mm/gup.c.
+    fn gup_fast_get_probed<P: Probe>(&self, refs: u32, p: &P) -> bool;
+    /// Generic final put of `nr`; true when the caller must free the page
+    /// (with a destructor read from the page's own state). C:
+    /// `page_ref_sub_and_test()`, `page_ref_dec_and_test()`,
+    /// `folio_put_testzero()`, `put_page_testzero()`.
     fn put_probed<P: Probe>(&self, nr: u32, p: &P) -> bool;
+    /// Caller-context final put of `nr`: the caller frees with what it
+    /// knows (an order, a free routine). C (v7): `page_ref_sub_and_freeze()`,
+    /// `page_ref_dec_and_freeze()` (`___free_pages()`, page_frag, vmscan's
+    /// free path, ...); the generic put before v7 and in mainline.
+    fn put_caller_probed<P: Probe>(&self, nr: u32, p: &P) -> bool;
     /// Freeze a page whose count is exactly `count`. C: `page_ref_freeze()`.
     fn freeze_probed<P: Probe>(&self, count: u32, p: &P) -> bool;
     /// Unfreeze to `count`. C: `page_ref_unfreeze()`.
@@ -77,16 +119,31 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     fn count_probed<P: Probe>(&self, p: &P) -> u32;
     /// Plain add on an owned page. C: `page_ref_add()` / `page_ref_inc()`.
     fn add_probed<P: Probe>(&self, nr: u32, p: &P);
+    /// Take a reference on a page that may be frozen (memory-failure,
+    /// fsdax); true when it thawed a frozen (or, for the zero schemes,
+    /// zero) page. C: `page_ref_inc_or_thaw()` (series), `page_ref_inc()`
+    /// (mainline).
+    fn inc_or_thaw_probed<P: Probe>(&self, p: &P) -> bool;
 
     /// [`Self::try_get_probed`] without a probe.
     #[inline(always)]
     fn try_get(&self, nr: u32) -> bool {
         self.try_get_probed(nr, &NoProbe)
     }
+    /// [`Self::gup_fast_get_probed`] without a probe.
+    #[inline(always)]
+    fn gup_fast_get(&self, refs: u32) -> bool {
+        self.gup_fast_get_probed(refs, &NoProbe)
+    }
     /// [`Self::put_probed`] without a probe.
     #[inline(always)]
     fn put(&self, nr: u32) -> bool {
         self.put_probed(nr, &NoProbe)
+    }
+    /// [`Self::put_caller_probed`] without a probe.
+    #[inline(always)]
+    fn put_caller(&self, nr: u32) -> bool {
+        self.put_caller_probed(nr, &NoProbe)
     }
     /// [`Self::freeze_probed`] without a probe.
     #[inline(always)]
@@ -113,6 +170,11 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     fn add(&self, nr: u32) {
         self.add_probed(nr, &NoProbe)
     }
+    /// [`Self::inc_or_thaw_probed`] without a probe.
+    #[inline(always)]
+    fn inc_or_thaw(&self) -> bool {
+        self.inc_or_thaw_probed(&NoProbe)
+    }
 }
 
 /// One `try_cmpxchg` of a CAS loop, recorded as a trace step right after
@@ -138,6 +200,39 @@ fn traced_cas<A: Atom32, P: Probe>(
     r.map(|_| ())
 }
 
+/// `atomic_read()`, recorded.
+#[inline(always)]
+fn traced_read<A: Atom32, P: Probe>(rc: &A, p: &P, op: Op, c_name: &'static str) -> u32 {
+    let v = rc.load(Relaxed);
+    p.step(op, c_name, Step::Load { val: v });
+    v
+}
+
+/// A fully ordered `atomic_fetch_add()`/`atomic_add_return()`, recorded;
+/// returns the new value.
+#[inline(always)]
+fn traced_add<A: Atom32, P: Probe>(rc: &A, p: &P, op: Op, c_name: &'static str, nr: u32) -> u32 {
+    let old = rc.fetch_add(nr, SeqCst);
+    let new = old.wrapping_add(nr);
+    p.step(op, c_name, Step::Rmw { old, new });
+    new
+}
+
+/// A fully ordered `atomic_sub_return()`, recorded; returns the new value.
+#[inline(always)]
+fn traced_sub<A: Atom32, P: Probe>(rc: &A, p: &P, op: Op, c_name: &'static str, nr: u32) -> u32 {
+    let old = rc.fetch_sub(nr, SeqCst);
+    let new = old.wrapping_sub(nr);
+    p.step(op, c_name, Step::Rmw { old, new });
+    new
+}
+
+/// Whether `v` has the frozen bit. C: `page_ref_value_frozen()`.
+#[inline(always)]
+pub fn value_frozen(v: u32) -> bool {
+    v & PAGEREF_FROZEN_BIT != 0
+}
+
 // ---------------------------------------------------------------------------
 // Zero means dead: mainline and the "assume the count is 1" alternative.
 // ---------------------------------------------------------------------------
@@ -160,7 +255,14 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
     const ZERO_TRANSIENT: bool = false;
     const FREE_VALUE: u32 = 0;
     const NEAR_LIMIT_FROZEN: u32 = 0;
+    /// Zeroed memory is a free page as it stands.
+    const ZEROED_STRUCT_PAGE: u32 = 0;
+    /// gve in mainline: `page_ref_add(page, INT_MAX - 1)`.
+    const DRIVER_BIAS: u32 = INT_MAX;
 
+    fn free_with_strays(_k: u32) -> u32 {
+        0
+    }
     fn from_raw(v: u32) -> Self {
         Self { rc: A::new(v) }
     }
@@ -188,9 +290,7 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
         let mut old = if ASSUME_ONE {
             1
         } else {
-            let v = self.rc.load(Relaxed);
-            p.step(Op::TryGet, c_name, Step::Load { val: v });
-            v
+            traced_read(&self.rc, p, Op::TryGet, c_name)
         };
         loop {
             if old == 0 {
@@ -204,352 +304,611 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
         }
     }
 
+    /// C (mainline): `try_get_folio()`:
+    /// `if (WARN_ON_ONCE(folio_ref_count(folio) < 0)) return NULL;` then
+    /// `folio_ref_try_add(folio, refs)`.
+    #[inline(always)]
+    fn gup_fast_get_probed<P: Probe>(&self, refs: u32, p: &P) -> bool {
+        if !parts::GuardNegative::admits(self.count_probed(p), refs) {
+            return false;
+        }
+        self.try_get_probed(refs, p)
+    }
+
     /// C (mainline): `page_ref_sub_and_test()` = `atomic_sub_and_test()`;
     /// reaching 0 means the caller frees.
     #[inline(always)]
     fn put_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
-        let old = self.rc.fetch_sub(nr, SeqCst);
-        let new = old.wrapping_sub(nr);
-        p.step(Op::Put, "page_ref_sub_and_test", Step::Rmw { old, new });
+        let new = traced_sub(&self.rc, p, Op::Put, "page_ref_sub_and_test", nr);
         p.step(Op::Put, "page_ref_sub_and_test", Step::Released { nr });
         new == 0
+    }
+
+    /// Mainline has one final put: `put_page_testzero()` in
+    /// `___free_pages()` is `page_ref_dec_and_test()`.
+    #[inline(always)]
+    fn put_caller_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
+        self.put_probed(nr, p)
     }
 
     /// C (mainline): `page_ref_freeze()` = `atomic_cmpxchg(count -> 0)`.
     #[inline(always)]
     fn freeze_probed<P: Probe>(&self, count: u32, p: &P) -> bool {
-        let r = self.rc.compare_exchange(count, 0, SeqCst, Relaxed);
-        let seen = r.unwrap_or_else(|s| s);
-        p.step(
-            Op::Freeze,
-            "page_ref_freeze",
-            Step::Cas {
-                expect: count,
-                new: 0,
-                seen,
-            },
-        );
-        r.is_ok()
+        traced_cas(&self.rc, p, Op::Freeze, "page_ref_freeze", count, 0).is_ok()
     }
 
     /// C (mainline): `page_ref_unfreeze()` = `atomic_set_release(count)`.
     #[inline(always)]
     fn unfreeze_probed<P: Probe>(&self, count: u32, p: &P) {
-        self.rc.store(count, Release);
-        p.step(
-            Op::Unfreeze,
-            "page_ref_unfreeze",
-            Step::Store { val: count },
-        );
+        parts::SetRelease::unfreeze(&self.rc, count, p)
     }
 
     /// C (mainline): `set_page_refcounted()` = `set_page_count(page, 1)`.
     #[inline(always)]
     fn alloc_init_probed<P: Probe>(&self, p: &P) {
-        self.rc.store(1, Relaxed);
-        p.step(Op::AllocInit, "set_page_refcounted", Step::Store { val: 1 });
+        alloc_store(&self.rc, p)
     }
 
     /// C (mainline): `page_ref_count()` = `atomic_read()`.
     #[inline(always)]
     fn count_probed<P: Probe>(&self, p: &P) -> u32 {
-        let v = self.rc.load(Relaxed);
-        p.step(Op::Count, "page_ref_count", Step::Load { val: v });
-        v
+        traced_read(&self.rc, p, Op::Count, "page_ref_count")
     }
 
     /// C (mainline): `page_ref_add()` = `atomic_add()`.
     #[inline(always)]
     fn add_probed<P: Probe>(&self, nr: u32, p: &P) {
-        let old = self.rc.fetch_add(nr, Relaxed);
-        p.step(
-            Op::Add,
-            "page_ref_add",
-            Step::Rmw {
-                old,
-                new: old.wrapping_add(nr),
-            },
-        );
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The frozen bit: the series, its fix candidate and the broken variants.
-// ---------------------------------------------------------------------------
-
-/// Variant selectors for [`FrozenBit`].
-pub mod variant {
-    /// The series as the C patches implement it.
-    pub const SERIES: u8 = 0;
-    /// Final put by CAS loop, no zero state (fix candidate for R9).
-    pub const CASPUT: u8 = 1;
-    /// Broken: a failed get decrements back.
-    pub const UNDO_ON_FAIL: u8 = 2;
-    /// Broken: the put that reaches 0 frees without the CAS `0 -> FROZEN`.
-    pub const NO_FREEZE_CAS: u8 = 3;
-    /// Broken: the overflow reset is `atomic_set(FROZEN)`, not a CAS loop.
-    pub const RESET_STORE: u8 = 4;
-    /// Broken: unfreeze by adding the count (R11's virtio-mem bug).
-    pub const UNFREEZE_BY_ADD: u8 = 5;
-    /// The tree after patch 2 of the series: frozen bit, but the get is
-    /// still a cmpxchg loop refusing any value <= 0 (patch 4 replaces it).
-    pub const CAS_GET: u8 = 6;
-}
-
-/// The frozen-bit family; `V` is one of [`variant`].
-#[derive(Debug)]
-pub struct FrozenBit<A: Atom32, const V: u8> {
-    rc: A,
-}
-
-/// The series.
-pub type Series<A> = FrozenBit<A, { variant::SERIES }>;
-/// The series with the CAS-loop put.
-pub type SeriesCasPut<A> = FrozenBit<A, { variant::CASPUT }>;
-/// Broken: undo on a failed get.
-pub type UndoOnFail<A> = FrozenBit<A, { variant::UNDO_ON_FAIL }>;
-/// Broken: no CAS after reaching 0.
-pub type NoFreezeCas<A> = FrozenBit<A, { variant::NO_FREEZE_CAS }>;
-/// Broken: reset by plain store.
-pub type ResetStore<A> = FrozenBit<A, { variant::RESET_STORE }>;
-/// Broken: unfreeze by add.
-pub type UnfreezeByAdd<A> = FrozenBit<A, { variant::UNFREEZE_BY_ADD }>;
-/// The series as of patch 2 (frozen bit, cmpxchg-loop get).
-pub type SeriesPatch2<A> = FrozenBit<A, { variant::CAS_GET }>;
-
-impl<A: Atom32, const V: u8> FrozenBit<A, V> {
-    /// C: `page_ref_reset_frozen(page, v)` (mm/util.c). Called by a failed
-    /// get whose result `v` is frozen and at or above `PAGEREF_SATURATED`:
-    /// `atomic_try_cmpxchg_relaxed(v -> FROZEN)`, retrying with the value
-    /// seen only while it is still frozen and saturated, and stopping at the
-    /// first success. It can never overwrite an unfreeze or an allocation,
-    /// because those store owned values, which end the loop.
-    #[inline(never)]
-    fn reset_frozen<P: Probe>(&self, v: u32, p: &P) {
-        if V == variant::RESET_STORE {
-            self.rc.store(PAGEREF_FROZEN_BIT, Relaxed);
-            p.step(
-                Op::Reset,
-                "page_ref_reset_frozen (broken: atomic_set)",
-                Step::Store {
-                    val: PAGEREF_FROZEN_BIT,
-                },
-            );
-            return;
-        }
-        let c_name = "page_ref_reset_frozen";
-        let mut v = v;
-        while v & PAGEREF_FROZEN_BIT != 0 && v >= PAGEREF_SATURATED {
-            let r = self
-                .rc
-                .compare_exchange(v, PAGEREF_FROZEN_BIT, Relaxed, Relaxed);
-            let seen = r.unwrap_or_else(|s| s);
-            p.step(
-                Op::Reset,
-                c_name,
-                Step::Cas {
-                    expect: v,
-                    new: PAGEREF_FROZEN_BIT,
-                    seen,
-                },
-            );
-            if r.is_ok() {
-                break;
-            }
-            v = seen;
-        }
-    }
-}
-
-impl<A: Atom32, const V: u8> RefScheme for FrozenBit<A, V> {
-    type Atomic = A;
-    const NAME: &'static str = match V {
-        variant::SERIES => "series",
-        variant::CASPUT => "series+casput",
-        variant::UNDO_ON_FAIL => "broken:undo-on-fail",
-        variant::NO_FREEZE_CAS => "broken:no-freeze-cas",
-        variant::RESET_STORE => "broken:reset-store",
-        variant::UNFREEZE_BY_ADD => "broken:unfreeze-add",
-        variant::CAS_GET => "series@patch2",
-        _ => panic!("unknown FrozenBit variant"),
-    };
-    const ZERO_TRANSIENT: bool = true;
-    const FREE_VALUE: u32 = PAGEREF_FROZEN_BIT;
-    const NEAR_LIMIT_FROZEN: u32 = PAGEREF_SATURATED - 1;
-
-    fn from_raw(v: u32) -> Self {
-        Self { rc: A::new(v) }
-    }
-    fn raw(&self) -> u32 {
-        self.rc.load(SeqCst)
-    }
-    fn is_owned_value(v: u32) -> bool {
-        v != 0 && v & PAGEREF_FROZEN_BIT == 0
-    }
-    fn is_free_value(v: u32) -> bool {
-        v & PAGEREF_FROZEN_BIT != 0
+        plain_add(&self.rc, nr, p)
     }
 
-    /// C: `page_ref_add_unless_frozen()`: `v = atomic_add_return(nr)`;
-    /// success iff `v > 0` as a signed int (bit 31 clear and not 0). A
-    /// failure never decrements; a frozen `v >= PAGEREF_SATURATED` calls
-    /// `page_ref_reset_frozen(page, v)`.
-    /// `series@patch2` (the tree after patch 2 of 7): the cmpxchg loop
-    /// `page_ref_add_unless_zero()` still has there, refusing any `old <= 0`.
+    /// C (mainline): fsdax's `folio_ref_inc()` on an idle (0) folio.
     #[inline(always)]
-    fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
-        if V == variant::CAS_GET {
+    fn inc_or_thaw_probed<P: Probe>(&self, p: &P) -> bool {
+        let old = self.rc.fetch_add(1, SeqCst);
+        let step = Step::Rmw {
+            old,
+            new: old.wrapping_add(1),
+        };
+        p.step(Op::Thaw, "folio_ref_inc", step);
+        old == 0
+    }
+}
+
+/// C: `set_page_refcounted()` / `init_page_count()` = `atomic_set(1)`.
+#[inline(always)]
+fn alloc_store<A: Atom32, P: Probe>(rc: &A, p: &P) {
+    rc.store(1, Relaxed);
+    p.step(Op::AllocInit, "set_page_refcounted", Step::Store { val: 1 });
+}
+
+/// C: `page_ref_add()` = `atomic_add()` (unordered).
+#[inline(always)]
+fn plain_add<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) {
+    let old = rc.fetch_add(nr, Relaxed);
+    let step = Step::Rmw {
+        old,
+        new: old.wrapping_add(nr),
+    };
+    p.step(Op::Add, "page_ref_add", step);
+}
+
+// ---------------------------------------------------------------------------
+// The frozen bit: a scheme is a recipe of parts.
+// ---------------------------------------------------------------------------
+
+/// The parts a frozen-bit scheme is made of, one trait per concern and one
+/// type per shape. Each type's comment names its C twin.
+pub mod parts {
+    use super::*;
+
+    /// How a speculative get is done.
+    pub trait Get {
+        /// Take `nr` references unless the page is frozen; `R` resets stray
+        /// adds that reached the limit.
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool;
+    }
+
+    /// How a final put drops `nr` references and freezes the page when they
+    /// were the last; true when the caller must free it.
+    pub trait Put {
+        /// The function this shape implements, for traces.
+        const C_NAME: &'static str;
+        /// Drop `nr` references.
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool;
+    }
+
+    /// How a failed get that saw a saturated frozen value resets it.
+    pub trait Reset {
+        /// Called with the failed get's result `v`.
+        fn reset<A: Atom32, P: Probe>(rc: &A, v: u32, p: &P);
+    }
+
+    /// How a frozen page is given its count back.
+    pub trait Unfreeze {
+        /// Unfreeze to `count`.
+        fn unfreeze<A: Atom32, P: Probe>(rc: &A, count: u32, p: &P);
+    }
+
+    /// How memory-failure and fsdax take a reference on a page that may be
+    /// frozen.
+    pub trait Thaw {
+        /// Returns true when it thawed a frozen page.
+        fn inc_or_thaw<A: Atom32, P: Probe>(rc: &A, p: &P) -> bool;
+    }
+
+    /// GUP-fast's overflow guard on the count it read.
+    pub trait Guard {
+        /// Whether a get of `refs` may go ahead on a page whose
+        /// `page_ref_count()` read `count`.
+        fn admits(count: u32, refs: u32) -> bool;
+    }
+
+    /// What a struct page built from zeroed memory holds.
+    pub trait ZeroedInit {
+        /// Its `_refcount` word.
+        const VALUE: u32;
+    }
+
+    // -- gets ---------------------------------------------------------------
+
+    /// C: `page_ref_add_unless_frozen()` (v6 patch 4 on, v7):
+    /// `v = atomic_add_return(nr)`; success iff `v > 0` as a signed int
+    /// (bit 31 clear and not 0). A failure never decrements; a frozen
+    /// `v >= PAGEREF_SATURATED` calls `page_ref_reset_frozen(page, v)`.
+    pub struct AddReturn;
+    impl Get for AddReturn {
+        #[inline(always)]
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+            let v = traced_add(rc, p, Op::TryGet, "page_ref_add_unless_frozen", nr);
+            if v as i32 > 0 {
+                return true;
+            }
+            if value_frozen(v) && v >= PAGEREF_SATURATED {
+                R::reset(rc, v, p);
+            }
+            false
+        }
+    }
+
+    /// C: `page_ref_add_unless_zero()` as patch 2 leaves it: a cmpxchg loop
+    /// refusing any `old <= 0` (so it refuses the transient 0 too); patch 4
+    /// replaces it by [`AddReturn`].
+    pub struct CasLoopGet;
+    impl Get for CasLoopGet {
+        #[inline(always)]
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
             let c_name = "page_ref_add_unless_zero (patch 2)";
-            let mut old = self.rc.load(Relaxed);
-            p.step(Op::TryGet, c_name, Step::Load { val: old });
+            let mut old = traced_read(rc, p, Op::TryGet, c_name);
             loop {
                 if old as i32 <= 0 {
                     return false;
                 }
                 let new = old.wrapping_add(nr);
-                match traced_cas(&self.rc, p, Op::TryGet, c_name, old, new) {
+                match traced_cas(rc, p, Op::TryGet, c_name, old, new) {
                     Ok(()) => return true,
                     Err(seen) => old = seen,
                 }
             }
         }
-        let old = self.rc.fetch_add(nr, SeqCst);
-        let v = old.wrapping_add(nr);
-        p.step(
-            Op::TryGet,
-            "page_ref_add_unless_frozen",
-            Step::Rmw { old, new: v },
-        );
-        if v as i32 > 0 {
-            return true;
-        }
-        if V == variant::UNDO_ON_FAIL {
-            let o = self.rc.fetch_sub(nr, SeqCst);
-            let step = Step::Rmw {
-                old: o,
-                new: o.wrapping_sub(nr),
-            };
-            p.step(Op::Undo, "page_ref_add_unless_frozen (broken: undo)", step);
-            return false;
-        }
-        if v & PAGEREF_FROZEN_BIT != 0 && v >= PAGEREF_SATURATED {
-            self.reset_frozen(v, p);
-        }
-        false
     }
 
-    /// C: `page_ref_sub_and_test()` / `page_ref_dec_and_test()` /
-    /// `folio_put_testzero()`: `atomic_sub_return(nr)`; when it reaches 0,
-    /// `atomic_cmpxchg(0 -> FROZEN)` and only the winner frees.
-    /// `series+casput`: a `try_cmpxchg` loop from the current value to
-    /// `old - nr`, or to `FROZEN` when `old == nr`, so 0 is never stored.
+    /// Broken: [`AddReturn`], but a failed get decrements back.
+    pub struct AddUndo;
+    impl Get for AddUndo {
+        #[inline(always)]
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+            let v = traced_add(rc, p, Op::TryGet, "page_ref_add_unless_frozen", nr);
+            if v as i32 > 0 {
+                return true;
+            }
+            traced_sub(
+                rc,
+                p,
+                Op::Undo,
+                "page_ref_add_unless_frozen (broken: undo)",
+                nr,
+            );
+            false
+        }
+    }
+
+    // -- final puts ---------------------------------------------------------
+
+    /// The tail every put shape but (d) shares: `atomic_sub_return(nr)`; at
+    /// 0, `atomic_try_cmpxchg(0 -> FROZEN)` (`page_ref_freeze_zero()`), and
+    /// only the winner frees.
     #[inline(always)]
-    fn put_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
-        if V == variant::CASPUT {
-            let c_name = "page_ref_sub_and_test (casput)";
-            let mut old = self.rc.load(Relaxed);
-            p.step(Op::Put, c_name, Step::Load { val: old });
+    fn sub_then_cas<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P, c_name: &'static str) -> bool {
+        let new = traced_sub(rc, p, Op::Put, c_name, nr);
+        p.step(Op::Put, c_name, Step::Released { nr });
+        if new != 0 {
+            return false;
+        }
+        p.step(Op::Put, c_name, Step::WindowOpen);
+        let won = traced_cas(rc, p, Op::Put, c_name, 0, PAGEREF_FROZEN_BIT).is_ok();
+        p.step(Op::Put, c_name, Step::WindowClose);
+        won
+    }
+
+    /// Final put shape (a), v6's `page_ref_sub_and_test()`:
+    /// `atomic_sub_and_test(nr) && page_ref_freeze_zero()`. Between the two
+    /// the word is 0: the dec-and-test window.
+    pub struct SubThenCas;
+    impl Put for SubThenCas {
+        const C_NAME: &'static str = "page_ref_sub_and_test";
+        #[inline(always)]
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
+            sub_then_cas(rc, nr, p, Self::C_NAME)
+        }
+    }
+
+    /// Final put shape (b), "assume own": `atomic_try_cmpxchg(nr -> FROZEN)`
+    /// with no read first; when it fails, shape (a).
+    pub struct AssumeOwn;
+    impl Put for AssumeOwn {
+        const C_NAME: &'static str = "page_ref_sub_and_test (assume own)";
+        #[inline(always)]
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
+            if traced_cas(rc, p, Op::Put, Self::C_NAME, nr, PAGEREF_FROZEN_BIT).is_ok() {
+                p.step(Op::Put, Self::C_NAME, Step::Released { nr });
+                return true;
+            }
+            sub_then_cas(rc, nr, p, Self::C_NAME)
+        }
+    }
+
+    /// Final put shape (c), v7's generic `page_ref_sub_and_test()`:
+    /// `old = atomic_read()`; if `old == nr`,
+    /// `atomic_try_cmpxchg(&v, &old, PAGEREF_FROZEN)` and true on success;
+    /// otherwise (or when that cmpxchg fails) shape (a).
+    pub struct ReadThenCas;
+    impl Put for ReadThenCas {
+        const C_NAME: &'static str = "page_ref_sub_and_test";
+        #[inline(always)]
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
+            let old = traced_read(rc, p, Op::Put, Self::C_NAME);
+            if old == nr && traced_cas(rc, p, Op::Put, Self::C_NAME, nr, PAGEREF_FROZEN_BIT).is_ok()
+            {
+                p.step(Op::Put, Self::C_NAME, Step::Released { nr });
+                return true;
+            }
+            sub_then_cas(rc, nr, p, Self::C_NAME)
+        }
+    }
+
+    /// Final put shape (d), v7's caller-context `page_ref_sub_and_freeze()`:
+    /// `old = nr` (the caller holds the last references, no read first);
+    /// loop `new = old == nr ? PAGEREF_FROZEN : old - nr;
+    /// atomic_try_cmpxchg(&v, &old, new)` until it succeeds; true iff it
+    /// stored `FROZEN`. It never stores 0.
+    pub struct CasLoopFreeze;
+    impl Put for CasLoopFreeze {
+        const C_NAME: &'static str = "page_ref_sub_and_freeze";
+        #[inline(always)]
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
+            let mut old = nr;
             loop {
                 let new = if old == nr {
                     PAGEREF_FROZEN_BIT
                 } else {
                     old.wrapping_sub(nr)
                 };
-                match traced_cas(&self.rc, p, Op::Put, c_name, old, new) {
+                match traced_cas(rc, p, Op::Put, Self::C_NAME, old, new) {
                     Ok(()) => {
-                        p.step(Op::Put, c_name, Step::Released { nr });
+                        p.step(Op::Put, Self::C_NAME, Step::Released { nr });
                         return new == PAGEREF_FROZEN_BIT;
                     }
                     Err(seen) => old = seen,
                 }
             }
         }
-        let c_name = "page_ref_sub_and_test";
-        let old = self.rc.fetch_sub(nr, SeqCst);
-        let new = old.wrapping_sub(nr);
-        p.step(Op::Put, c_name, Step::Rmw { old, new });
-        p.step(Op::Put, c_name, Step::Released { nr });
-        if new != 0 {
-            return false;
-        }
-        p.step(Op::Put, c_name, Step::WindowOpen);
-        if V == variant::NO_FREEZE_CAS {
-            self.rc.store(PAGEREF_FROZEN_BIT, Relaxed);
+    }
+
+    /// Broken: the put that reaches 0 frees, marking the page frozen with a
+    /// plain store instead of winning a cmpxchg.
+    pub struct SubThenStore;
+    impl Put for SubThenStore {
+        const C_NAME: &'static str = "page_ref_sub_and_test (broken: no CAS)";
+        #[inline(always)]
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
+            let new = traced_sub(rc, p, Op::Put, Self::C_NAME, nr);
+            p.step(Op::Put, Self::C_NAME, Step::Released { nr });
+            if new != 0 {
+                return false;
+            }
+            p.step(Op::Put, Self::C_NAME, Step::WindowOpen);
+            rc.store(PAGEREF_FROZEN_BIT, Relaxed);
             let step = Step::Store {
                 val: PAGEREF_FROZEN_BIT,
             };
-            p.step(Op::Put, "page_ref_sub_and_test (broken: no CAS)", step);
-            p.step(Op::Put, c_name, Step::WindowClose);
-            return true;
+            p.step(Op::Put, Self::C_NAME, step);
+            p.step(Op::Put, Self::C_NAME, Step::WindowClose);
+            true
         }
-        let r = self
-            .rc
-            .compare_exchange(0, PAGEREF_FROZEN_BIT, SeqCst, Relaxed);
-        let seen = r.unwrap_or_else(|s| s);
-        p.step(
-            Op::Put,
-            c_name,
-            Step::Cas {
-                expect: 0,
-                new: PAGEREF_FROZEN_BIT,
-                seen,
-            },
-        );
-        p.step(Op::Put, c_name, Step::WindowClose);
-        r.is_ok()
     }
 
-    /// C: `page_ref_freeze()` = `atomic_cmpxchg(count -> FROZEN)`.
-    #[inline(always)]
-    fn freeze_probed<P: Probe>(&self, count: u32, p: &P) -> bool {
-        let r = self
-            .rc
-            .compare_exchange(count, PAGEREF_FROZEN_BIT, SeqCst, Relaxed);
-        let seen = r.unwrap_or_else(|s| s);
-        let step = Step::Cas {
-            expect: count,
-            new: PAGEREF_FROZEN_BIT,
-            seen,
-        };
-        p.step(Op::Freeze, "page_ref_freeze", step);
-        r.is_ok()
+    // -- resets -------------------------------------------------------------
+
+    /// C: `page_ref_reset_frozen(page, v)` (mm/util.c):
+    /// `atomic_try_cmpxchg_relaxed(v -> FROZEN)`, retrying with the value
+    /// seen only while it is still frozen and saturated, and stopping at the
+    /// first success. It can never overwrite an unfreeze or an allocation,
+    /// because those store owned values, which end the loop.
+    pub struct ResetCasLoop;
+    impl Reset for ResetCasLoop {
+        #[inline(never)]
+        fn reset<A: Atom32, P: Probe>(rc: &A, v: u32, p: &P) {
+            let mut v = v;
+            while value_frozen(v) && v >= PAGEREF_SATURATED {
+                let r = rc.compare_exchange(v, PAGEREF_FROZEN_BIT, Relaxed, Relaxed);
+                let seen = r.unwrap_or_else(|s| s);
+                let step = Step::Cas {
+                    expect: v,
+                    new: PAGEREF_FROZEN_BIT,
+                    seen,
+                };
+                p.step(Op::Reset, "page_ref_reset_frozen", step);
+                if r.is_ok() {
+                    break;
+                }
+                v = seen;
+            }
+        }
     }
+
+    /// Broken: the reset is `atomic_set(FROZEN)`.
+    pub struct ResetStore;
+    impl Reset for ResetStore {
+        #[inline(never)]
+        fn reset<A: Atom32, P: Probe>(rc: &A, _v: u32, p: &P) {
+            rc.store(PAGEREF_FROZEN_BIT, Relaxed);
+            let step = Step::Store {
+                val: PAGEREF_FROZEN_BIT,
+            };
+            p.step(
+                Op::Reset,
+                "page_ref_reset_frozen (broken: atomic_set)",
+                step,
+            );
+        }
+    }
+
+    // -- unfreezes ----------------------------------------------------------
 
     /// C: `page_ref_unfreeze()` = `atomic_set_release(count)`, overwriting
     /// `FROZEN + k` (the debug build warns if bit 31 was clear).
-    #[inline(always)]
-    fn unfreeze_probed<P: Probe>(&self, count: u32, p: &P) {
-        if V == variant::UNFREEZE_BY_ADD {
-            let old = self.rc.fetch_add(count, SeqCst);
+    pub struct SetRelease;
+    impl SetRelease {
+        /// Also mainline's unfreeze.
+        #[inline(always)]
+        pub fn unfreeze<A: Atom32, P: Probe>(rc: &A, count: u32, p: &P) {
+            rc.store(count, std::sync::atomic::Ordering::Release);
+            p.step(
+                Op::Unfreeze,
+                "page_ref_unfreeze",
+                Step::Store { val: count },
+            );
+        }
+    }
+    impl Unfreeze for SetRelease {
+        #[inline(always)]
+        fn unfreeze<A: Atom32, P: Probe>(rc: &A, count: u32, p: &P) {
+            SetRelease::unfreeze(rc, count, p)
+        }
+    }
+
+    /// Broken: unfreeze adds the count instead of setting it (R11's
+    /// virtio-mem bug: `page_ref_inc()` on a page frozen by its put).
+    pub struct AddCount;
+    impl Unfreeze for AddCount {
+        #[inline(always)]
+        fn unfreeze<A: Atom32, P: Probe>(rc: &A, count: u32, p: &P) {
+            let old = rc.fetch_add(count, SeqCst);
             let step = Step::Rmw {
                 old,
                 new: old.wrapping_add(count),
             };
             p.step(Op::Unfreeze, "page_ref_unfreeze (broken: add)", step);
-            return;
         }
-        self.rc.store(count, Release);
-        p.step(
-            Op::Unfreeze,
-            "page_ref_unfreeze",
-            Step::Store { val: count },
-        );
+    }
+
+    // -- thaws --------------------------------------------------------------
+
+    /// C: `page_ref_inc_or_thaw()` (patch 2): `old = atomic_read()`; loop
+    /// `new = page_ref_value_frozen(old) ? 1 : old + 1;
+    /// atomic_try_cmpxchg(&v, &old, new)` until it succeeds.
+    pub struct ThawCasLoop;
+    impl Thaw for ThawCasLoop {
+        #[inline(always)]
+        fn inc_or_thaw<A: Atom32, P: Probe>(rc: &A, p: &P) -> bool {
+            let c_name = "page_ref_inc_or_thaw";
+            let mut old = traced_read(rc, p, Op::Thaw, c_name);
+            loop {
+                let new = if value_frozen(old) {
+                    1
+                } else {
+                    old.wrapping_add(1)
+                };
+                match traced_cas(rc, p, Op::Thaw, c_name, old, new) {
+                    Ok(()) => return value_frozen(old),
+                    Err(seen) => old = seen,
+                }
+            }
+        }
+    }
+
+    /// Broken: fsdax's `folio_ref_inc()` as before patch 2, on a folio that
+    /// is frozen now.
+    pub struct ThawByInc;
+    impl Thaw for ThawByInc {
+        #[inline(always)]
+        fn inc_or_thaw<A: Atom32, P: Probe>(rc: &A, p: &P) -> bool {
+            let old = rc.fetch_add(1, SeqCst);
+            let step = Step::Rmw {
+                old,
+                new: old.wrapping_add(1),
+            };
+            p.step(Op::Thaw, "folio_ref_inc (broken)", step);
+            false
+        }
+    }
+
+    // -- GUP-fast guards ----------------------------------------------------
+
+    /// C (mainline, v6): `try_get_folio()`'s
+    /// `if (WARN_ON_ONCE(folio_ref_count(folio) < 0)) return NULL;`. With
+    /// the frozen bit `page_ref_count()` of a frozen value is 0, so this
+    /// can no longer fire.
+    pub struct GuardNegative;
+    impl Guard for GuardNegative {
+        #[inline(always)]
+        fn admits(count: u32, _refs: u32) -> bool {
+            (count as i32) >= 0
+        }
+    }
+
+    /// C (v7): `try_get_folio()` refuses when
+    /// `folio_ref_count(folio) > PAGEREF_OWNED_LIMIT - refs`.
+    pub struct GuardOwnedLimit;
+    impl Guard for GuardOwnedLimit {
+        #[inline(always)]
+        fn admits(count: u32, refs: u32) -> bool {
+            count <= PAGEREF_OWNED_LIMIT.saturating_sub(refs)
+        }
+    }
+
+    // -- zeroed struct pages ------------------------------------------------
+
+    /// v7: struct pages built from zeroed memory (HVO's shared vmemmap tail
+    /// pages) are initialised to `PAGEREF_FROZEN`.
+    pub struct ZeroedFrozen;
+    impl ZeroedInit for ZeroedFrozen {
+        const VALUE: u32 = PAGEREF_FROZEN_BIT;
+    }
+
+    /// v6: they keep the bare 0 of the zeroed memory.
+    pub struct ZeroedBare;
+    impl ZeroedInit for ZeroedBare {
+        const VALUE: u32 = 0;
+    }
+}
+
+use parts::{Get as _, Guard as _, Put as _, Thaw as _, Unfreeze as _, ZeroedInit as _};
+
+/// A frozen-bit scheme: one part per concern.
+pub trait Recipe: Send + Sync + 'static {
+    /// The scheme's name in tables.
+    const NAME: &'static str;
+    /// The speculative get.
+    type Get: parts::Get;
+    /// The generic final put (`page_ref_sub_and_test()`).
+    type Put: parts::Put;
+    /// The caller-context final put (`page_ref_sub_and_freeze()` in v7).
+    type CallerPut: parts::Put;
+    /// The overflow reset of stray adds.
+    type Reset: parts::Reset;
+    /// `page_ref_unfreeze()`.
+    type Unfreeze: parts::Unfreeze;
+    /// `page_ref_inc_or_thaw()`.
+    type Thaw: parts::Thaw;
+    /// GUP-fast's overflow guard.
+    type Guard: parts::Guard;
+    /// What zeroed struct pages hold.
+    type Zeroed: parts::ZeroedInit;
+    /// gve's page bias in this tree.
+    const DRIVER_BIAS: u32;
+}
+
+/// A frozen-bit scheme running recipe `K`.
+pub struct FrozenBit<A: Atom32, K: Recipe> {
+    rc: A,
+    _recipe: PhantomData<fn() -> K>,
+}
+
+impl<A: Atom32 + std::fmt::Debug, K: Recipe> std::fmt::Debug for FrozenBit<A, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(K::NAME).field("rc", &self.rc).finish()
+    }
+}
+
+impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
+    type Atomic = A;
+    const NAME: &'static str = K::NAME;
+    const ZERO_TRANSIENT: bool = true;
+    const FREE_VALUE: u32 = PAGEREF_FROZEN_BIT;
+    const NEAR_LIMIT_FROZEN: u32 = PAGEREF_SATURATED - 1;
+    const ZEROED_STRUCT_PAGE: u32 = K::Zeroed::VALUE;
+    const DRIVER_BIAS: u32 = K::DRIVER_BIAS;
+
+    fn free_with_strays(k: u32) -> u32 {
+        PAGEREF_FROZEN_BIT + k
+    }
+    fn from_raw(v: u32) -> Self {
+        Self {
+            rc: A::new(v),
+            _recipe: PhantomData,
+        }
+    }
+    fn raw(&self) -> u32 {
+        self.rc.load(SeqCst)
+    }
+    fn is_owned_value(v: u32) -> bool {
+        v != 0 && !value_frozen(v)
+    }
+    fn is_free_value(v: u32) -> bool {
+        value_frozen(v)
+    }
+
+    #[inline(always)]
+    fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
+        K::Get::try_get::<A, P, K::Reset>(&self.rc, nr, p)
+    }
+
+    /// C: `try_get_folio()`: the guard on `folio_ref_count()`, then
+    /// `folio_ref_try_add()`.
+    #[inline(always)]
+    fn gup_fast_get_probed<P: Probe>(&self, refs: u32, p: &P) -> bool {
+        if !K::Guard::admits(self.count_probed(p), refs) {
+            return false;
+        }
+        self.try_get_probed(refs, p)
+    }
+
+    #[inline(always)]
+    fn put_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
+        K::Put::put(&self.rc, nr, p)
+    }
+
+    #[inline(always)]
+    fn put_caller_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
+        K::CallerPut::put(&self.rc, nr, p)
+    }
+
+    /// C: `page_ref_freeze()` = `atomic_cmpxchg(count -> FROZEN)`.
+    #[inline(always)]
+    fn freeze_probed<P: Probe>(&self, count: u32, p: &P) -> bool {
+        let c_name = "page_ref_freeze";
+        traced_cas(&self.rc, p, Op::Freeze, c_name, count, PAGEREF_FROZEN_BIT).is_ok()
+    }
+
+    #[inline(always)]
+    fn unfreeze_probed<P: Probe>(&self, count: u32, p: &P) {
+        K::Unfreeze::unfreeze(&self.rc, count, p)
     }
 
     /// C: `set_page_refcounted()` / `init_page_count()` = `atomic_set(1)`
-    /// over `FROZEN + k`: the only frozen -> owned transition besides unfreeze.
+    /// over `FROZEN + k`: a frozen -> owned transition, as unfreeze and
+    /// `page_ref_inc_or_thaw()` are.
     #[inline(always)]
     fn alloc_init_probed<P: Probe>(&self, p: &P) {
-        self.rc.store(1, Relaxed);
-        p.step(Op::AllocInit, "set_page_refcounted", Step::Store { val: 1 });
+        alloc_store(&self.rc, p)
     }
 
     /// C: `page_ref_count()`: 0 for any frozen value.
     #[inline(always)]
     fn count_probed<P: Probe>(&self, p: &P) -> u32 {
-        let v = self.rc.load(Relaxed);
-        p.step(Op::Count, "page_ref_count", Step::Load { val: v });
-        if v & PAGEREF_FROZEN_BIT != 0 {
+        let v = traced_read(&self.rc, p, Op::Count, "page_ref_count");
+        if value_frozen(v) {
             0
         } else {
             v
@@ -559,17 +918,192 @@ impl<A: Atom32, const V: u8> RefScheme for FrozenBit<A, V> {
     /// C: `page_ref_add()` = `atomic_add()`; owned pages only.
     #[inline(always)]
     fn add_probed<P: Probe>(&self, nr: u32, p: &P) {
-        let old = self.rc.fetch_add(nr, Relaxed);
-        p.step(
-            Op::Add,
-            "page_ref_add",
-            Step::Rmw {
-                old,
-                new: old.wrapping_add(nr),
-            },
-        );
+        plain_add(&self.rc, nr, p)
+    }
+
+    #[inline(always)]
+    fn inc_or_thaw_probed<P: Probe>(&self, p: &P) -> bool {
+        K::Thaw::inc_or_thaw(&self.rc, p)
     }
 }
+
+/// Declares a recipe type and its scheme alias.
+macro_rules! recipe {
+    (
+        $(#[$doc:meta])*
+        $recipe:ident, $alias:ident = $name:literal {
+            get: $get:ty, put: $put:ty, caller_put: $cput:ty, reset: $reset:ty,
+            unfreeze: $unfreeze:ty, thaw: $thaw:ty, guard: $guard:ty,
+            zeroed: $zeroed:ty, bias: $bias:expr $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $recipe;
+        impl Recipe for $recipe {
+            const NAME: &'static str = $name;
+            type Get = $get;
+            type Put = $put;
+            type CallerPut = $cput;
+            type Reset = $reset;
+            type Unfreeze = $unfreeze;
+            type Thaw = $thaw;
+            type Guard = $guard;
+            type Zeroed = $zeroed;
+            const DRIVER_BIAS: u32 = $bias;
+        }
+        $(#[$doc])*
+        pub type $alias<A> = FrozenBit<A, $recipe>;
+    };
+}
+
+/// The recipes. Every row is a whole tree's choice of parts.
+pub mod recipes {
+    use super::parts::*;
+    use super::{FrozenBit, Recipe, INT_MAX, USHRT_MAX};
+
+    recipe!(
+        /// The series after patch 2 of v6 (a bisection point): frozen bit,
+        /// cmpxchg-loop get; otherwise v6.
+        Patch2, SeriesPatch2 = "series@patch2" {
+            get: CasLoopGet, put: SubThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardNegative,
+            zeroed: ZeroedBare, bias: INT_MAX,
+        }
+    );
+    recipe!(
+        /// The series v6 as posted: one-add get, every final put shape (a),
+        /// zeroed struct pages left at 0, GUP-fast's `< 0` guard, gve at
+        /// `INT_MAX`.
+        V6, SeriesV6 = "series-v6" {
+            get: AddReturn, put: SubThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardNegative,
+            zeroed: ZeroedBare, bias: INT_MAX,
+        }
+    );
+    recipe!(
+        /// The series v7: generic final put (c), caller-context final put
+        /// (d), zeroed struct pages initialised frozen, GUP-fast's
+        /// owned-limit guard, gve at `USHRT_MAX`.
+        V7, Series = "series" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// v7 with every final put (generic and caller-context) shape (a).
+        V7SubCas, SeriesSubCas = "series+sub-cas" {
+            get: AddReturn, put: SubThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// v7 with every final put shape (b).
+        V7AssumeOwn, SeriesAssumeOwn = "series+assume-own" {
+            get: AddReturn, put: AssumeOwn, caller_put: AssumeOwn, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// v7 with every final put shape (c).
+        V7ReadCas, SeriesReadCas = "series+read-cas" {
+            get: AddReturn, put: ReadThenCas, caller_put: ReadThenCas, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// v7 with every final put shape (d).
+        V7CasPut, SeriesCasPut = "series+casput" {
+            get: AddReturn, put: CasLoopFreeze, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but a failed get decrements back.
+        UndoOnFailR, UndoOnFail = "broken:undo-on-fail" {
+            get: AddUndo, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but every put that reaches 0 frees without the CAS.
+        NoFreezeCasR, NoFreezeCas = "broken:no-freeze-cas" {
+            get: AddReturn, put: SubThenStore, caller_put: SubThenStore, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but the overflow reset is a plain store.
+        ResetStoreR, ResetByStore = "broken:reset-store" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetStore,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but unfreeze adds the count (R11).
+        UnfreezeAddR, UnfreezeByAdd = "broken:unfreeze-add" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: AddCount, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but zeroed struct pages keep their bare 0 (v6's HVO).
+        BareZeroR, BareZeroInit = "broken:bare-zero-init" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedBare, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but GUP-fast keeps v6's dead `< 0` guard.
+        GuardV6R, GuardV6 = "broken:gup-guard-v6" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardNegative,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but gve still biases its pages to `INT_MAX`.
+        GveIntMaxR, GveIntMax = "broken:gve-intmax" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: INT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but the caller-context final put is left on v6's
+        /// shape (a), with its zero window.
+        CallerPutV6R, CallerPutV6 = "broken:caller-put-v6" {
+            get: AddReturn, put: ReadThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but fsdax takes its reference with a plain
+        /// `folio_ref_inc()` (the tree before patch 2).
+        ThawByIncR, ThawIncrement = "broken:thaw-by-inc" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawByInc, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+}
+
+pub use recipes::{
+    BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, ResetByStore, Series,
+    SeriesAssumeOwn, SeriesCasPut, SeriesPatch2, SeriesReadCas, SeriesSubCas, SeriesV6,
+    ThawIncrement, UndoOnFail, UnfreezeByAdd,
+};
 
 #[cfg(test)]
 mod tests {
@@ -577,31 +1111,47 @@ mod tests {
     use crate::atom::StdAtomic;
 
     type S = Series<StdAtomic>;
+    type V6 = SeriesV6<StdAtomic>;
     type M = Mainline<StdAtomic>;
     type C = SeriesCasPut<StdAtomic>;
     type A1 = AssumeOne<StdAtomic>;
 
     #[test]
     fn series_sequential() {
-        let s = S::from_raw(PAGEREF_FROZEN_BIT);
-        assert_eq!(s.count(), 0);
-        assert!(!s.try_get(1), "get on a free page fails");
-        assert_eq!(s.raw(), PAGEREF_FROZEN_BIT + 1, "and leaves a stray add");
-        s.alloc_init();
-        assert_eq!(s.count(), 1);
-        assert!(s.try_get(2));
-        assert_eq!(s.count(), 3);
-        assert!(!s.put(2));
-        assert!(!s.freeze(2));
-        assert!(s.freeze(1));
-        assert_eq!(s.count(), 0);
-        assert!(!s.try_get(1));
-        s.unfreeze(1);
-        assert_eq!(s.raw(), 1, "unfreeze overwrites stray adds");
-        s.add(1);
-        assert!(!s.put(1));
-        assert!(s.put(1), "the final put frees");
-        assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+        fn run<T: RefScheme<Atomic = StdAtomic>>() {
+            let s = T::from_raw(PAGEREF_FROZEN_BIT);
+            assert_eq!(s.count(), 0);
+            assert!(!s.try_get(1), "get on a free page fails");
+            assert_eq!(s.raw(), PAGEREF_FROZEN_BIT + 1, "and leaves a stray add");
+            s.alloc_init();
+            assert_eq!(s.count(), 1);
+            assert!(s.try_get(2));
+            assert_eq!(s.count(), 3);
+            assert!(!s.put(2));
+            assert!(!s.freeze(2));
+            assert!(s.freeze(1));
+            assert_eq!(s.count(), 0);
+            assert!(!s.try_get(1));
+            s.unfreeze(1);
+            assert_eq!(s.raw(), 1, "unfreeze overwrites stray adds");
+            s.add(1);
+            assert!(!s.put(1));
+            assert!(s.put(1), "the final put frees");
+            assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+            s.alloc_init();
+            s.add(2);
+            assert!(!s.put_caller(1));
+            assert_eq!(s.raw(), 2);
+            assert!(!s.put_caller(1));
+            assert!(s.put_caller(1), "the caller-context final put frees");
+            assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+        }
+        run::<S>();
+        run::<V6>();
+        run::<C>();
+        run::<SeriesAssumeOwn<StdAtomic>>();
+        run::<SeriesReadCas<StdAtomic>>();
+        run::<SeriesSubCas<StdAtomic>>();
     }
 
     #[test]
@@ -637,12 +1187,85 @@ mod tests {
     }
 
     #[test]
-    fn casput_never_stores_zero() {
-        let s = C::from_raw(2);
-        assert!(!s.put(1));
-        assert_eq!(s.raw(), 1);
-        assert!(s.put(1));
+    fn v7_final_puts_never_store_zero_when_uncontended() {
+        // The caller-context put goes from nr straight to FROZEN, also for
+        // nr > 1, and steps down without a read when it is not the last.
+        let s = S::from_raw(5);
+        assert!(!s.put_caller(2));
+        assert_eq!(s.raw(), 3);
+        assert!(s.put_caller(3));
         assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+        // The generic put: read, then cmpxchg(nr -> FROZEN).
+        let s = S::from_raw(GUP_MAX_REFS);
+        assert!(s.put(GUP_MAX_REFS));
+        assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+        // v6's put passes through 0.
+        let s = SubThenCasProbe::default();
+        let v6 = V6::from_raw(1);
+        assert!(v6.put_probed(1, &s));
+        assert!(s.saw_window.get(), "v6's final put opens a zero window");
+        let s = SubThenCasProbe::default();
+        let v7 = S::from_raw(1);
+        assert!(v7.put_probed(1, &s) && !s.saw_window.get());
+    }
+
+    #[derive(Default)]
+    struct SubThenCasProbe {
+        saw_window: std::cell::Cell<bool>,
+    }
+    impl Probe for SubThenCasProbe {
+        fn step(&self, _op: Op, _c: &'static str, step: Step) {
+            if step == Step::WindowOpen {
+                self.saw_window.set(true);
+            }
+        }
+    }
+
+    #[test]
+    fn inc_or_thaw() {
+        let s = S::from_raw(PAGEREF_FROZEN_BIT + 3);
+        assert!(s.inc_or_thaw(), "a frozen page is thawed to 1");
+        assert_eq!(s.raw(), 1);
+        assert!(!s.inc_or_thaw(), "an owned page gets one more");
+        assert_eq!(s.raw(), 2);
+        let b = ThawIncrement::<StdAtomic>::from_raw(PAGEREF_FROZEN_BIT);
+        b.inc_or_thaw();
+        assert_eq!(
+            b.raw(),
+            PAGEREF_FROZEN_BIT + 1,
+            "an increment does not thaw"
+        );
+        let m = M::from_raw(0);
+        assert!(m.inc_or_thaw());
+        assert_eq!(m.raw(), 1);
+    }
+
+    #[test]
+    fn gup_guards_and_bias() {
+        let near = PAGEREF_FROZEN_BIT - GUP_MAX_REFS;
+        // v6: the guard admits, and the add crosses INT_MAX: the owned page
+        // now reads as frozen and the get fails.
+        let v6 = V6::from_raw(near);
+        assert!(!v6.gup_fast_get(GUP_MAX_REFS));
+        assert_eq!(v6.raw(), PAGEREF_FROZEN_BIT);
+        assert_eq!(v6.count(), 0, "an owned page now reads as free");
+        // v7: refused before the add.
+        let v7 = S::from_raw(near);
+        assert!(!v7.gup_fast_get(GUP_MAX_REFS));
+        assert_eq!(v7.raw(), near);
+        let v7 = S::from_raw(PAGEREF_OWNED_LIMIT - GUP_MAX_REFS);
+        assert!(v7.gup_fast_get(GUP_MAX_REFS), "at the limit: admitted");
+        let v7 = S::from_raw(PAGEREF_OWNED_LIMIT - GUP_MAX_REFS + 1);
+        assert!(!v7.gup_fast_get(GUP_MAX_REFS), "one above: refused");
+        // Mainline: the count goes negative and the guard only stops the
+        // next get.
+        let m = M::from_raw(near);
+        assert!(m.gup_fast_get(GUP_MAX_REFS));
+        assert!(!m.gup_fast_get(1));
+        assert_eq!(S::DRIVER_BIAS, USHRT_MAX);
+        assert_eq!(V6::DRIVER_BIAS, INT_MAX);
+        assert_eq!(S::ZEROED_STRUCT_PAGE, PAGEREF_FROZEN_BIT);
+        assert_eq!(V6::ZEROED_STRUCT_PAGE, 0);
     }
 
     #[test]
@@ -660,7 +1283,7 @@ mod tests {
             assert!(s.freeze(1));
             assert!(!s.try_get(1));
             s.unfreeze(1);
-            assert!(s.put(1));
+            assert!(s.put_caller(1));
             assert_eq!(s.raw(), 0);
         }
         run::<M>();
@@ -670,6 +1293,7 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(S::NAME, "series");
+        assert_eq!(V6::NAME, "series-v6");
         assert_eq!(C::NAME, "series+casput");
         assert_eq!(M::NAME, "mainline");
         assert_eq!(A1::NAME, "assume-1");

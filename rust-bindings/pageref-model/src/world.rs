@@ -22,14 +22,20 @@
 //!
 //! 1. a life is freed at most once (`double free`);
 //! 2. a page is never freed while a reference on it is held, and a get never
-//!    succeeds on a free or frozen page;
+//!    succeeds on a free or frozen page; an owned page's word stays an owned
+//!    value until a freeze or its final put (an owned count that crosses
+//!    `INT_MAX` reads as frozen); a holder's `page_ref_count()` never reads
+//!    0; `page_ref_add()` and `page_ref_inc_or_thaw()` run only where they
+//!    may;
 //! 3. a speculative getter that re-validated uses the life it looked up
 //!    (checked at use time);
 //! 4. the destructor that runs belongs to the life that ended (an owner's
 //!    destructor is chosen from the owner's context unless the scenario
 //!    says "page state");
 //! 5. frozen-bit schemes: no RMW observes 0 and nothing stores 0 outside a
-//!    dec-and-test window; no put runs on a value that is not owned;
+//!    dec-and-test window; the word of a free or frozen page becomes an
+//!    owned value only by allocation, unfreeze or `page_ref_inc_or_thaw()`
+//!    (R4); no put runs on a value that is not owned;
 //! 6. at the end nothing leaks: all references are dropped, the page is
 //!    free, and its word is a free value (`FROZEN + k` or 0).
 
@@ -44,14 +50,19 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// [`crate::check::quiet_counterexamples`]).
 pub const VIOLATION_PREFIX: &str = "counterexample (";
 
-/// Which destructor a thread runs when its put says "free".
+/// Which destructor a thread runs when its put says "free", and so which
+/// final put it uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dtor {
     /// Chosen from the caller's context: the caller believes the page is
     /// life `n` (as `__free_pages(page, order)` uses the caller's `order`).
+    /// Such a caller puts with the caller-context final put
+    /// ([`RefScheme::put_caller_probed`]: `page_ref_sub_and_freeze()` in
+    /// v7).
     Owner(u32),
     /// Chosen from the page's own state at free time (as `__folio_put()`
-    /// looks at the folio's flags).
+    /// looks at the folio's flags). Such a caller puts with the generic
+    /// final put ([`RefScheme::put_probed`]: `folio_put_testzero()`).
     PageState,
 }
 
@@ -92,13 +103,17 @@ pub enum Init {
     /// Owned with one reference (held by the scenario's owner thread),
     /// life 1, published in the slot.
     OwnedPublished,
+    /// Owned with `refs` references (held by the scenario's owner thread),
+    /// life 1, not published.
+    Owned { refs: u32 },
     /// Frozen by the owner thread (which holds one reference), word
     /// `raw`, life 1, published in the slot.
     FrozenPublished { raw: u32 },
     /// Frozen by the owner thread with word `raw`, not published.
     Frozen { raw: u32 },
-    /// In the allocator, life 0.
-    Free,
+    /// Free (in the allocator, or a struct page nobody owns), life 0,
+    /// word `raw`.
+    Free { raw: u32 },
 }
 
 /// The world of one execution.
@@ -119,15 +134,20 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
                 g.refs = 1;
                 (1, 1)
             }
+            Init::Owned { refs } => {
+                g.life = 1;
+                g.refs = refs;
+                (refs, 0)
+            }
             Init::FrozenPublished { raw } | Init::Frozen { raw } => {
                 g.life = 1;
                 g.refs = 1;
                 g.frozen = true;
                 (raw, u32::from(matches!(init, Init::FrozenPublished { .. })))
             }
-            Init::Free => {
+            Init::Free { raw } => {
                 g.free = true;
-                (S::FREE_VALUE, 0)
+                (raw, 0)
             }
         };
         g.trace.push(format!(
@@ -263,7 +283,23 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
 
     /// Speculative get of one reference.
     pub fn try_get(&self) -> bool {
-        let ok = self.w.page.try_get_probed(1, self);
+        self.try_get_n(1)
+    }
+
+    /// Speculative get of `nr` references.
+    pub fn try_get_n(&self, nr: u32) -> bool {
+        let ok = self.w.page.try_get_probed(nr, self);
+        self.got(ok, nr)
+    }
+
+    /// GUP-fast's get of `refs` references: the overflow guard (a
+    /// `page_ref_count()` read), then the speculative get.
+    pub fn gup_fast_get(&self, refs: u32) -> bool {
+        let ok = self.w.page.gup_fast_get_probed(refs, self);
+        self.got(ok, refs)
+    }
+
+    fn got(&self, ok: bool, nr: u32) -> bool {
         let mut g = self.ghost();
         if ok {
             if g.free {
@@ -272,12 +308,14 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
             if g.frozen {
                 self.violate(g, "speculative get succeeded on a frozen page".into());
             }
-            g.refs += 1;
+            g.refs += nr;
             let life = g.life;
-            self.note(
-                &mut g,
-                format!("  -> got a reference (page is life {life})"),
-            );
+            let what = if nr == 1 {
+                "a reference".to_string()
+            } else {
+                format!("{} references", Hex(nr))
+            };
+            self.note(&mut g, format!("  -> got {what} (page is life {life})"));
         } else {
             self.note(&mut g, "  -> get failed".into());
         }
@@ -303,7 +341,17 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
 
     /// Drop one reference; free the page with `dtor` if the put says so.
     pub fn put(&self, dtor: Dtor) -> bool {
-        let freed = self.w.page.put_probed(1, self);
+        self.put_n(1, dtor)
+    }
+
+    /// Drop `nr` references with the final put that goes with `dtor` (the
+    /// caller-context one for [`Dtor::Owner`], the generic one for
+    /// [`Dtor::PageState`]); free the page with `dtor` if it says so.
+    pub fn put_n(&self, nr: u32, dtor: Dtor) -> bool {
+        let freed = match dtor {
+            Dtor::Owner(_) => self.w.page.put_caller_probed(nr, self),
+            Dtor::PageState => self.w.page.put_probed(nr, self),
+        };
         if freed {
             self.free(dtor);
         } else {
@@ -344,6 +392,61 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
             Dtor::PageState => "destructor from page state",
         };
         self.note(&mut g, format!("  -> frees life {life} ({how})"));
+    }
+
+    /// `page_ref_add(nr)` on a page the thread holds a reference to.
+    pub fn add(&self, nr: u32) {
+        let g = self.ghost();
+        if g.free || g.frozen || g.refs == 0 {
+            self.violate(g, "page_ref_add() on a page that is not owned".into());
+        }
+        drop(g);
+        self.w.page.add_probed(nr, self);
+        let mut g = self.ghost();
+        g.refs += nr;
+    }
+
+    /// `page_ref_count()` read by a thread that holds references: it must
+    /// not read 0 (its own references are in the count).
+    pub fn count_held(&self) -> u32 {
+        let c = self.w.page.count_probed(self);
+        let mut g = self.ghost();
+        if c == 0 {
+            let msg = format!(
+                "page_ref_count() reads 0 while {} reference(s) are held",
+                Hex(g.refs)
+            );
+            self.violate(g, msg);
+        }
+        self.note(&mut g, format!("  -> count {}", Hex(c)));
+        c
+    }
+
+    /// `page_ref_inc_or_thaw()` (memory-failure, fsdax): take a reference
+    /// on a page that is owned, or that is free but kept outside the page
+    /// allocator by the caller (an idle fsdax folio, a poisoned page).
+    pub fn inc_or_thaw(&self) {
+        let g = self.ghost();
+        if g.frozen {
+            self.violate(
+                g,
+                "page_ref_inc_or_thaw() on a page frozen by another owner".into(),
+            );
+        }
+        drop(g);
+        let thawed = self.w.page.inc_or_thaw_probed(self);
+        let mut g = self.ghost();
+        if g.free {
+            g.free = false;
+            g.life += 1;
+            g.refs = 1;
+            let life = g.life;
+            self.note(&mut g, format!("  -> thawed: life {life}, one reference"));
+        } else {
+            g.refs += 1;
+            let what = if thawed { " (thawed 0)" } else { "" };
+            self.note(&mut g, format!("  -> one more reference{what}"));
+        }
     }
 
     /// Allocate the page if it is free; returns the new life.
@@ -449,7 +552,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         }
         // A free or frozen page keeps a free value until its allocation or
         // unfreeze (R4): nothing else may turn its word into an owned one.
-        if (g.free || g.frozen) && !matches!(op, Op::AllocInit | Op::Unfreeze) {
+        if (g.free || g.frozen) && !matches!(op, Op::AllocInit | Op::Unfreeze | Op::Thaw) {
             let written = match step {
                 Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
                 Step::Cas { expect, new, seen } if seen == expect => Some(new),
@@ -462,6 +565,29 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                         "the word of a {what} page became {}: it now reads as owned",
                         Hex(v)
                     );
+                    self.violate(g, msg);
+                }
+            }
+        }
+        // An owned page keeps an owned word until a freeze or its final put
+        // freezes it: a count pushed past INT_MAX would read as frozen.
+        if !g.free && !g.frozen && !matches!(op, Op::Put | Op::Freeze) {
+            let written = match step {
+                Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
+                Step::Cas { expect, new, seen } if seen == expect => Some(new),
+                _ => None,
+            };
+            if let Some(v) = written {
+                let in_window_zero = v == 0 && g.window > 0;
+                if !S::is_owned_value(v) && !in_window_zero {
+                    let why = match op {
+                        _ if !crate::scheme::value_frozen(v) => "it no longer reads as owned",
+                        Op::TryGet | Op::Add | Op::Thaw => {
+                            "the count crossed INT_MAX and the page reads as frozen"
+                        }
+                        _ => "the page reads as frozen while it has owners",
+                    };
+                    let msg = format!("the word of an owned page became {}: {why}", Hex(v));
                     self.violate(g, msg);
                 }
             }

@@ -1,45 +1,74 @@
 //! The loom suite: every scheme against every scenario, with the expected
 //! verdicts written down. Correct schemes must hold; the broken variants
-//! (and the series in the R9 ABA scenario with owner-chosen destructors)
-//! must produce a counterexample, and the kind of violation is checked.
+//! and the series v6 (in the R9 ABA scenarios, on zeroed struct pages and
+//! near `INT_MAX`) must produce a counterexample, and the kind of violation
+//! is checked.
 //!
 //! Each test prints its cells (scheme, scenario, bound, executions explored,
 //! verdict) and the trace of every counterexample; run with
 //! `cargo test --release -j 1 -- --nocapture` to see them.
 
 use pageref_model::check::{Scenario, Verdict};
-use pageref_model::report::check_by_name;
+use pageref_model::report::{check_by_name, first_bound};
 use std::sync::Once;
 
 static QUIET: Once = Once::new();
 
 /// What a cell must show: `None` = holds, `Some(s)` = a counterexample whose
 /// message contains `s`.
-type Expect = [Option<&'static str>; 8];
+type Expect = [Option<&'static str>; 14];
 
 const H: Option<&str> = None;
 const ABA: Option<&str> = Some("the destructor of life 1 (chosen by the putter) ran on life 2");
 const OWNED: Option<&str> = Some("it now reads as owned");
 const DOUBLE: Option<&str> = Some("double free");
 const PUT_FROZEN: Option<&str> = Some("put on a page whose word is not an owned value");
-const LEAK: Option<&str> = Some("leak");
+const CROSSED: Option<&str> = Some("the count crossed INT_MAX and the page reads as frozen");
+const RESET_OVER_OWNED: Option<&str> = Some("the page reads as frozen while it has owners");
+const BARE_GET: Option<&str> = Some("the word of a free page became 1: it now reads as owned");
+const BARE_LEFT: Option<&str> = Some("the free page carries word 0, not a free value");
 
 // Column order = Scenario::ALL: put-vs-get, freeze-vs-get, unfreeze-vs-stray,
-// alloc-vs-stray, overflow-reset, aba-owner-dtor, aba-page-dtor, mixed-3.
-const MAINLINE: Expect = [H, H, H, H, H, H, H, H];
-const ASSUME_ONE: Expect = [H, H, H, H, H, H, H, H];
-const SERIES: Expect = [H, H, H, H, H, ABA, H, H];
+// alloc-vs-stray, zeroed-vs-walker, gve-bias, gup-near-limit, overflow-reset,
+// aba-owner-dtor, aba-page-dtor, aba-mixed, aba-generic-stale, mixed-3, thaw.
+const MAINLINE: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+const ASSUME_ONE: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
 // Before patch 4 the get refuses the transient 0, so nothing can revive a
-// page inside a put's window: no ABA.
-const SERIES_PATCH2: Expect = [H, H, H, H, H, H, H, H];
-const CASPUT: Expect = [H, H, H, H, H, H, H, H];
-const UNDO: Expect = [H, OWNED, OWNED, OWNED, OWNED, OWNED, OWNED, H];
-const NO_CAS: Expect = [
-    DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE,
+// page inside a put's window: no ABA. It refuses the bare 0 of a zeroed
+// struct page too, but leaves it there (not a free value), and its
+// cmpxchg-loop get takes an owned count past INT_MAX like v6's add.
+const SERIES_PATCH2: Expect = [H, H, H, H, BARE_LEFT, CROSSED, CROSSED, H, H, H, H, H, H, H];
+// v6: the R9 ABA (a stale caller-context put frees the next life, whether
+// that life ends with a caller-context or a generic put), the bare 0 of
+// HVO's struct pages, gve's INT_MAX bias and the dead GUP-fast guard.
+const SERIES_V6: Expect = [
+    H, H, H, H, BARE_GET, CROSSED, CROSSED, H, ABA, H, ABA, H, H, H,
 ];
-// The variants built on the series inherit its R9 counterexample.
-const RESET_STORE: Expect = [H, H, H, H, LEAK, ABA, H, H];
-const UNFREEZE_ADD: Expect = [H, PUT_FROZEN, PUT_FROZEN, H, PUT_FROZEN, ABA, H, H];
+const SERIES: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+// Final put shape (a) everywhere: v7's other fixes, but R9 again.
+const SUB_CAS: Expect = [H, H, H, H, H, H, H, H, ABA, H, ABA, H, H, H];
+const ASSUME_OWN: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+const READ_CAS: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+const CASPUT: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+const UNDO: Expect = [
+    H, OWNED, OWNED, OWNED, H, H, H, OWNED, OWNED, OWNED, OWNED, OWNED, H, OWNED,
+];
+const NO_CAS: Expect = [
+    DOUBLE, DOUBLE, DOUBLE, DOUBLE, H, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE,
+    DOUBLE, DOUBLE,
+];
+const RESET_STORE: Expect = [H, H, H, H, H, H, H, RESET_OVER_OWNED, H, H, H, H, H, H];
+const UNFREEZE_ADD: Expect = [
+    H, PUT_FROZEN, PUT_FROZEN, H, H, H, H, PUT_FROZEN, H, H, H, H, H, H,
+];
+const BARE_ZERO: Expect = [H, H, H, H, BARE_GET, H, H, H, H, H, H, H, H, H];
+const GUARD_V6: Expect = [H, H, H, H, H, H, CROSSED, H, H, H, H, H, H, H];
+const GVE_INTMAX: Expect = [H, H, H, H, H, CROSSED, H, H, H, H, H, H, H, H];
+// The caller-context put with a zero window: a stale one frees the next
+// life when that life also ends in caller context (aba-owner-dtor); when it
+// ends with v7's generic put, three threads cannot open a window there.
+const CALLER_PUT_V6: Expect = [H, H, H, H, H, H, H, H, ABA, H, H, H, H, H];
+const THAW_BY_INC: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, PUT_FROZEN];
 
 fn run(scheme: &str, expect: Expect) {
     // The traces are printed below; keep the panic hook from repeating them.
@@ -105,8 +134,28 @@ fn series_at_patch2() {
 }
 
 #[test]
+fn series_v6() {
+    run("series-v6", SERIES_V6);
+}
+
+#[test]
 fn series() {
     run("series", SERIES);
+}
+
+#[test]
+fn series_sub_cas() {
+    run("series+sub-cas", SUB_CAS);
+}
+
+#[test]
+fn series_assume_own() {
+    run("series+assume-own", ASSUME_OWN);
+}
+
+#[test]
+fn series_read_cas() {
+    run("series+read-cas", READ_CAS);
 }
 
 #[test]
@@ -134,14 +183,51 @@ fn broken_unfreeze_add() {
     run("broken:unfreeze-add", UNFREEZE_ADD);
 }
 
+#[test]
+fn broken_bare_zero_init() {
+    run("broken:bare-zero-init", BARE_ZERO);
+}
+
+#[test]
+fn broken_gup_guard_v6() {
+    run("broken:gup-guard-v6", GUARD_V6);
+}
+
+#[test]
+fn broken_gve_intmax() {
+    run("broken:gve-intmax", GVE_INTMAX);
+}
+
+#[test]
+fn broken_caller_put_v6() {
+    run("broken:caller-put-v6", CALLER_PUT_V6);
+}
+
+#[test]
+fn broken_thaw_by_inc() {
+    run("broken:thaw-by-inc", THAW_BY_INC);
+}
+
+/// Every scheme of the table has a test above.
+#[test]
+fn every_scheme_is_tested() {
+    let src = include_str!("loom_model.rs");
+    for (name, _) in pageref_model::report::SCHEMES {
+        assert!(
+            src.contains(&format!("run(\"{name}\", ")),
+            "no test runs {name}"
+        );
+    }
+}
+
 /// R9 in detail: the series' counterexample is the ABA the review described
 /// (a putter's stale CAS frees the next life), and the fix candidate holds.
 #[test]
 fn r9_aba_shape() {
     QUIET.call_once(pageref_model::check::quiet_counterexamples);
-    let o = check_by_name("series", Scenario::AbaOwnerDtor);
+    let o = check_by_name("series-v6", Scenario::AbaOwnerDtor);
     let Verdict::Counterexample(f) = &o.verdict else {
-        panic!("the series must show the R9 ABA");
+        panic!("the series v6 must show the R9 ABA");
     };
     println!("{}", f.render());
     let t = f.trace.join("\n");
@@ -163,15 +249,26 @@ fn r9_aba_shape() {
         "{t}"
     );
     assert!(f.message.starts_with("[P]"));
-    let fixed = check_by_name("series+casput", Scenario::AbaOwnerDtor);
-    assert!(
-        !fixed.found(),
-        "series+casput must hold: {}",
-        fixed.summary()
-    );
-    let pagestate = check_by_name("series", Scenario::AbaPageDtor);
+    for fixed in ["series", "series+casput"] {
+        let o = check_by_name(fixed, Scenario::AbaOwnerDtor);
+        assert!(!o.found(), "{fixed} must hold: {}", o.summary());
+    }
+    let pagestate = check_by_name("series-v6", Scenario::AbaPageDtor);
     assert!(
         !pagestate.found(),
         "page-state destructors make the stale free benign"
     );
+}
+
+/// The preemption bound at which R9 first appears: two preemptions (P
+/// after its decrement, N after its decrement; G's lookup may read the
+/// slot's old value, so it needs none). The default bound of the
+/// three-thread scenarios must stay at least two above it.
+#[test]
+fn r9_first_bound() {
+    QUIET.call_once(pageref_model::check::quiet_counterexamples);
+    let first = first_bound("series-v6", Scenario::AbaOwnerDtor, 4);
+    assert_eq!(first, Some(2), "R9 should need exactly two preemptions");
+    let default = Scenario::AbaOwnerDtor.default_bound().expect("bounded");
+    assert!(default >= 2 + 2, "default bound {default} is too low");
 }

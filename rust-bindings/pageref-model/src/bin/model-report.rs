@@ -37,12 +37,16 @@ fn main() {
     }
     for s in &only {
         assert!(
-            pageref_model::report::SCHEMES.contains(&s.as_str()),
+            pageref_model::report::SCHEMES.iter().any(|(n, _)| n == s),
             "unknown scheme {s}"
         );
     }
-    let outcomes =
-        pageref_model::report::run_all(&only, &scenarios, |o| eprintln!("{}", o.summary()));
+    let outcomes = pageref_model::report::run_all(&only, &scenarios, true, |o| {
+        let first = o
+            .first_bound
+            .map_or_else(String::new, |b| format!(" [first at bound {b}]"));
+        eprintln!("{}{first}", o.summary())
+    });
     let md = pageref_model::report::markdown(&outcomes);
     match doc {
         None => print!("{md}"),
