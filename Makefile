@@ -70,6 +70,10 @@ bench: setup linux ## A/B guest benchmarks: baseline vs pageref, alternating boo
 series: linux ## the vN mails in out/series/vN: checkpatch --strict, To/Cc from get_maintainer
 	scripts/series.sh
 
+rebase: ## re-apply the series on UPSTREAM=<ref> of your clone (git am -3), range-diff in out/rebase; then make check
+	@[ -n "$(UPSTREAM)" ] || { echo "usage: make rebase UPSTREAM=<ref> (mm-new, mm-unstable, a tag or a commit of your clone)" >&2; exit 2; }
+	scripts/rebase.sh "$(UPSTREAM)"
+
 send: ## git send-email the series: dry run unless SEND=yes (needs make series + a passing make check)
 	scripts/send.sh
 
@@ -100,4 +104,4 @@ check: setup linux lint check-export checkpatch model litmus roundtrip build rus
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply export check-export build selftests boot run baseline bisect-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint codegen codegen-rust check

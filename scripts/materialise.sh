@@ -7,9 +7,21 @@
 #
 #   scripts/materialise.sh                  base + series (default)
 #   SERIES=none scripts/materialise.sh      base only (for A/B baselines)
-#   LINUX_SRC=/path/to/linux.git|tarball    use your own mainline tree instead
-#                                           of Debian's linux-source package
+#   LINUX_SRC=/path/to/your/linux           a clone of your kernel tree: linux/
+#     LINUX_BASE_REF=v7.3.4                 becomes a clone of it (real history;
+#                                           its objects hardlinked when they can
+#                                           be), tag base at LINUX_BASE_REF (the
+#                                           mails' base-commit:), origin = yours
+#   LINUX_SRC=/path/to/linux.tar.xz         a tarball: a base commit without
+#                                           history, as with Debian's package
 #   LINUX=/path scripts/materialise.sh      materialise somewhere else
+#   PATCHES_DIR=/path                       apply that copy of patches/ (tests)
+#   LINUX_SPARSE=1                          check out only the files the series
+#                                           touches (tests: git am works, a
+#                                           build does not)
+#
+# git config pageref.base in linux/ records what the base is: "debian",
+# "tarball NAME" or "upstream REF" (scripts/series.sh, send.sh, rebase.sh).
 #
 # It never overwrites work in an existing linux/: uncommitted changes, or a
 # branch that disagrees with patches/, stop it with a message saying what to do.
@@ -18,6 +30,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SERIES=${SERIES:-patches}
+PATCHES_DIR=${PATCHES_DIR:-$ROOT/patches}
+LINUX_BASE_REF=${LINUX_BASE_REF:-${LINUX_REV:-v$(pin VERSION)}}
 CACHE=$OUTDIR/cache
 mkdir -p "$CACHE" "$OUTDIR/logs"
 
@@ -60,12 +74,6 @@ unpack_base() {
 		dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$(pin TARBALL)" |
 			tar -xJ -C "$dest" --strip-components=1 ||
 			die "could not unpack $(pin TARBALL) from $deb." "Is the .deb complete? Delete it and retry."
-	elif [ -d "$src/.git" ] || git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-		local rev=${LINUX_REV:-v$(pin VERSION)}
-		log "Exporting $rev from your clone $src"
-		git -C "$src" rev-parse --verify -q "$rev^{commit}" >/dev/null ||
-			die "$src has no $rev." "Fetch the tag (git fetch --tags) or set LINUX_REV= to the base commit."
-		git -C "$src" archive --format=tar "$rev" | tar -x -C "$dest"
 	elif [ -f "$src" ]; then
 		log "Unpacking your tarball $src"
 		tar -xf "$src" -C "$dest" --strip-components=1 || die "could not unpack $src."
@@ -105,6 +113,11 @@ create_repo() {
 		base_commit_env
 		git init -q -b base-tree
 		git config core.autocrlf false
+		if [ -n "${LINUX_SRC:-}" ]; then
+			git config pageref.base "tarball $(basename "$LINUX_SRC")"
+		else
+			git config pageref.base debian
+		fi
 		# Keep the changelog notes on commits through rebase and amend.
 		git config notes.rewriteRef refs/notes/commits
 		git add -A -f . >/dev/null
@@ -116,6 +129,50 @@ create_repo() {
 	log "base commit: $(git -C "$LINUX" rev-parse base)"
 }
 
+# The files the patches touch (for LINUX_SPARSE=1).
+touched_by_patches() {
+	local p
+	while read -r p; do
+		case "$p" in '' | '#'*) continue ;; esac
+		sed -n 's|^diff --git a/\(.*\) b/\(.*\)$|\1\n\2|p' "$PATCHES_DIR/$p"
+	done <"$PATCHES_DIR/series" | sort -u
+}
+
+# linux/ as a clone of your kernel tree, with its history: the series goes on
+# LINUX_BASE_REF, which is the mails' base-commit:.
+create_clone() {
+	local src=$LINUX_SRC rev=$LINUX_BASE_REF sha
+	sha=$(git -C "$src" rev-parse --verify -q "$rev^{commit}") ||
+		die "your clone $src has no $rev." \
+			"Fetch it there (git fetch --tags, or the branch), or set LINUX_BASE_REF= to the base commit."
+	tmp=$LINUX.tmp.$$
+	rm -rf "$tmp"
+	trap 'rm -rf "$tmp"' EXIT
+	log "Cloning your tree $src (base $rev = ${sha:0:12})"
+	git clone -q --no-checkout "$src" "$tmp" ||
+		die "git clone of $src failed."
+	(
+		cd "$tmp"
+		git config core.autocrlf false
+		git config notes.rewriteRef refs/notes/commits
+		git config pageref.base "upstream $rev"
+		git tag -f base "$sha" >/dev/null
+		if [ "${LINUX_SPARSE:-0}" = 1 ]; then
+			git config core.sparseCheckout true
+			touched_by_patches | sed 's|^|/|' >"$(git rev-parse --git-path info/sparse-checkout)"
+		fi
+	)
+	git -C "$tmp" cat-file -e "base:include/linux/page_ref.h" 2>/dev/null ||
+		die "$rev of $src does not look like a kernel tree (no include/linux/page_ref.h)."
+	local v
+	v=$(git -C "$tmp" show base:Makefile | awk -F' = ' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+		$1 == "SUBLEVEL" { s = $2 } END { printf "%s.%s%s", v, p, (s != "" && s != "0") ? "." s : "" }')
+	[ "$v" = "$(pin VERSION)" ] || log "the base is $v (base.pin: $(pin VERSION))"
+	mv "$tmp" "$LINUX"
+	trap - EXIT
+	log "base commit: $sha ($rev of $src)"
+}
+
 apply_series() {
 	local branch=$1
 	git -C "$LINUX" checkout -q -B "$branch" base
@@ -123,8 +180,8 @@ apply_series() {
 	local p n=0
 	while read -r p; do
 		case "$p" in '' | '#'*) continue ;; esac
-		[ -f "$ROOT/patches/$p" ] || die "patches/series lists $p, which does not exist."
-		if ! git -C "$LINUX" am -q --keep-cr "$ROOT/patches/$p" >"$OUTDIR/logs/git-am.log" 2>&1; then
+		[ -f "$PATCHES_DIR/$p" ] || die "patches/series lists $p, which does not exist."
+		if ! git -C "$LINUX" am -q --keep-cr "$PATCHES_DIR/$p" >"$OUTDIR/logs/git-am.log" 2>&1; then
 			cat "$OUTDIR/logs/git-am.log" >&2
 			git -C "$LINUX" am --abort >/dev/null 2>&1 || true
 			die "patch $p does not apply on the pinned base." \
@@ -134,15 +191,21 @@ apply_series() {
 		# The per-version changelog travels under the "---" of each mail,
 		# where git am drops it; keep it as a git note on the commit, so
 		# that export writes it back (format-patch --notes).
-		notes=$(python3 "$ROOT/scripts/mail-notes.py" "$ROOT/patches/$p")
+		notes=$(python3 "$ROOT/scripts/mail-notes.py" "$PATCHES_DIR/$p")
 		[ -z "$notes" ] || git -C "$LINUX" notes add -f -m "$notes" HEAD
 		n=$((n + 1))
-	done <"$ROOT/patches/series"
+	done <"$PATCHES_DIR/series"
 	log "applied $n patch(es) from patches/series on branch $branch"
 }
 
 if [ ! -e "$LINUX" ]; then
-	create_repo
+	if [ -n "${LINUX_SRC:-}" ] && [ ! -f "$LINUX_SRC" ]; then
+		git -C "$LINUX_SRC" rev-parse --git-dir >/dev/null 2>&1 ||
+			die "LINUX_SRC=$LINUX_SRC is neither a git clone nor a tarball."
+		create_clone
+	else
+		create_repo
+	fi
 else
 	git -C "$LINUX" rev-parse --verify -q base >/dev/null ||
 		die "$LINUX exists but is not a materialised tree (no tag 'base')." \

@@ -10,8 +10,9 @@
 #
 #   scripts/roundtrip.sh          run every case; the last line is
 #                                 "N passed, N failed"; exit 1 on any failure
-#   KEEP=1 scripts/roundtrip.sh   keep out/roundtrip-am, out/roundtrip-quilt
-#                                 and the mboxes (out/roundtrip-mail) to look at
+#   KEEP=1 scripts/roundtrip.sh   keep out/roundtrip-am, out/roundtrip-quilt,
+#                                 out/roundtrip-up (the stand-in's linux/) and
+#                                 the mboxes (out/roundtrip-mail) to look at
 #   QUILT_EXPORT=full ...         export all of base for the quilt case, not
 #                                 only the files the series touches (slower:
 #                                 writing and deleting 90k files, minutes)
@@ -27,6 +28,24 @@
 #                    must be rejected, with git am named as the reason
 #   mangled-latin1   negative: the UTF-8 commit's "é" re-encoded as Latin-1
 #                    in the diff; must be rejected, the differing file named
+#   identity-in-mails  every mail that came back is From: the sender
+#                    (SENDER_NAME/SENDER_EMAIL, set for the run), every patch's
+#                    last Signed-off-by: is the sender's, none a placeholder's
+#   identity-refused   the project's placeholder, reserved domains, a no-reply
+#                    and an unset identity are refused by series.sh (--mails
+#                    and full) and send.sh, with the way to set a real one
+#   base-commit      Debian's tree: no base-commit:, the cover letter says
+#                    what was tested, send.sh refuses; an upstream base:
+#                    base-commit: is linux/'s base
+#   b4-am            b4 am (offline) of the mbox that came back, then git am:
+#                    pageref's tree
+#   standin-base-commit  linux/ made from a stand-in for a user's clone (history,
+#                    tag v$VERSION at the pinned base's tree): base-commit: is
+#                    the tag's commit, the touched files compared (identical)
+#   rebase-conflict  make rebase onto a branch that moves a line patch 1
+#                    changes: stops naming the patch and the file, linux/ as it was
+#   rebase-clean     make rebase onto a branch that changes an untouched file:
+#                    passes, range-diff written, base and pageref moved
 #
 # linux/'s working tree, branches and config are never touched: the am cases
 # run in a sparse worktree of it at out/roundtrip-am, on a detached HEAD,
@@ -43,7 +62,13 @@ case "$QUILT_EXPORT" in touched | full) ;; *) die "QUILT_EXPORT=$QUILT_EXPORT: s
 WT=$OUTDIR/roundtrip-am
 QT=$OUTDIR/roundtrip-quilt
 MAILDIR=$OUTDIR/roundtrip-mail
-SENDER="Roundtrip Sender <sender@sink.localhost>"
+# The series' sender for this run only: an identity identity.py accepts (the
+# mails go nowhere but the sink). Its From: and sign-off must be on every mail.
+export SENDER_NAME="Roundtrip Sender" SENDER_EMAIL=sender@pageref-roundtrip.org
+SENDER="$SENDER_NAME <$SENDER_EMAIL>"
+# The project's placeholder: the neutral author of the commits in patches/.
+PLACEHOLDER_NAME="Seed a8b481f8 maintainers"
+PLACEHOLDER_EMAIL=maintainers@users.noreply.b-seed-a8b481f8.example
 SINK_RCPT=sink@sink.localhost
 PY=$ROOT/.venv/bin/python
 
@@ -87,7 +112,7 @@ remove_trees() {
 	if git -C "$LINUX" worktree list --porcelain | grep -qxF "worktree $WT"; then
 		git -C "$LINUX" worktree remove --force "$WT" 2>/dev/null || true
 	fi
-	rm -rf "$WT"
+	rm -rf "$WT" "$OUTDIR/roundtrip-up" "$OUTDIR/roundtrip-standin"
 	wait "$rm_pid" || true
 }
 stop() {
@@ -227,11 +252,18 @@ remove_trees
 rm -rf "$MAILDIR"
 mkdir -p "$MAILDIR"
 start_sink
-version=$(tr -d ' \t\n' <"$ROOT/patches/VERSION" 2>/dev/null || echo 1)
-# Everything below tests this one commit and this copy of patches/, even if
-# linux/ or patches/ change while it runs.
-BRANCH=$HEAD_COMMIT "$ROOT/scripts/series.sh" --mails "$tmp/series" 2>&1 | sed 's/^/  /' >&2
+# Everything below tests this one commit and this copy of patches/ (its
+# VERSION too: series.sh and send.sh read VERSION_FILE), even if linux/ or
+# patches/ change while it runs.
 cp -r "$ROOT/patches" "$tmp/quilt-patches"
+export VERSION_FILE=$tmp/quilt-patches/VERSION
+version=$(tr -d ' \t\n' <"$VERSION_FILE" 2>/dev/null || echo 1)
+# The commits as mailed: the same trees, the sender's sign-off (series.sh).
+MAIL_HEAD=$(BRANCH=$HEAD_COMMIT "$ROOT/scripts/series.sh" --mails "$tmp/series" 2>"$tmp/series.log") || {
+	sed 's/^/  /' "$tmp/series.log" >&2
+	die "scripts/series.sh --mails failed (above)."
+}
+sed 's/^/  /' "$tmp/series.log" >&2
 mapfile -t mails < <(find "$tmp/series" -maxdepth 1 -name '*.patch' | sort)
 n=$(git -C "$LINUX" rev-list --count "$BASE..$HEAD_COMMIT")
 log "mailing v$version of base..$BRANCH (${HEAD_COMMIT:0:12}): ${#mails[@]} mails for $n commits"
@@ -274,8 +306,12 @@ positive_case() {
 		sed '1d' "$tmp/out" | sed 's/^/        /' >&2
 	fi
 }
-positive_case "series-by-mail: ${#mails[@]} mails sent and received, git am" \
-	"$MAILDIR/series.mbox" "$HEAD_COMMIT" "${mails[@]}"
+if [ "$(git -C "$LINUX" rev-parse "$MAIL_HEAD^{tree}")" != "$(git -C "$LINUX" rev-parse "$HEAD_COMMIT^{tree}")" ]; then
+	bad "series-by-mail: the commits series.sh mailed (${MAIL_HEAD:0:12}) do not have $BRANCH's tree"
+else
+	positive_case "series-by-mail: ${#mails[@]} mails sent and received, git am" \
+		"$MAILDIR/series.mbox" "$MAIL_HEAD" "${mails[@]}"
+fi
 
 # 2. The changelogs under "---" (git notes) come back as sent.
 if [ -f "$MAILDIR/series.mbox" ]; then
@@ -419,6 +455,316 @@ quilt_case() {
 	fi
 }
 quilt_case
+
+# 7. The sender: every mail that came back is From: the sender, and every
+#    patch ends with the sender's sign-off (none of the placeholder's).
+if [ -f "$MAILDIR/series.mbox" ]; then
+	if python3 "$ROOT/scripts/check-mails.py" identity "$SENDER" "$MAILDIR/series.mbox" >"$tmp/out" 2>&1; then
+		ok "identity-in-mails: $(tail -n 1 "$tmp/out"): each From: and last Signed-off-by: is $SENDER"
+	else
+		bad "identity-in-mails: $(tail -n 1 "$tmp/out") (below)"
+		head -n 10 "$tmp/out" | sed 's/^/        /' >&2
+	fi
+else
+	bad "identity-in-mails: nothing came back from the sink (see series-by-mail)"
+fi
+
+# 8. A placeholder identity is refused by series.sh (--mails and the full
+#    run) and send.sh, with the way to set a real one; through git config
+#    (the way a user has it) and through SENDER_NAME/SENDER_EMAIL.
+identity_refused_case() {
+	local tried=0 refused=0 problems=() id name email how rc
+	local cfg=(GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_KEY_1=user.email)
+	for id in "$PLACEHOLDER_NAME|$PLACEHOLDER_EMAIL|config|series.sh --mails" \
+		"$PLACEHOLDER_NAME|$PLACEHOLDER_EMAIL|config|series.sh" \
+		"$PLACEHOLDER_NAME|$PLACEHOLDER_EMAIL|config|send.sh" \
+		"Jane Doe|jane@kernel.example|env|series.sh --mails" \
+		"Jane Doe|jane@localhost|env|series.sh --mails" \
+		"Jane Doe|12345+jane@users.noreply.github.com|env|series.sh --mails" \
+		"||config|series.sh --mails"; do
+		IFS='|' read -r name email how cmd <<<"$id"
+		tried=$((tried + 1))
+		local envs=(-u SENDER_NAME -u SENDER_EMAIL "OUTDIR=$tmp/refused-out" "BRANCH=$HEAD_COMMIT")
+		if [ "$how" = config ]; then
+			envs+=("${cfg[@]}" "GIT_CONFIG_VALUE_0=$name" "GIT_CONFIG_VALUE_1=$email")
+		else
+			envs+=("SENDER_NAME=$name" "SENDER_EMAIL=$email")
+		fi
+		local args=()
+		[ "$cmd" = "series.sh --mails" ] && args=(--mails "$tmp/refused-mails")
+		rc=0
+		env "${envs[@]}" "$ROOT/scripts/${cmd%% *}" "${args[@]}" >"$tmp/out" 2>&1 </dev/null || rc=$?
+		if [ "$rc" -ne 0 ] && grep -q 'git config --global user.email' "$tmp/out" &&
+			grep -q 'SENDER_EMAIL=' "$tmp/out" && [ ! -e "$tmp/refused-mails" ]; then
+			refused=$((refused + 1))
+		else
+			problems+=("$cmd, $how \"$name <$email>\": exit $rc, $(grep -m1 -E 'ERROR|passed|wrote' "$tmp/out" || head -n 1 "$tmp/out")")
+		fi
+		rm -rf "$tmp/refused-mails" "$tmp/refused-out"
+	done
+	if [ ${#problems[@]} -eq 0 ]; then
+		ok "identity-refused: $refused of $tried placeholder, reserved-domain, no-reply or unset identities refused with the way to set one"
+	else
+		bad "identity-refused: $refused of $tried refused; not as expected:"
+		printf '        %s\n' "${problems[@]}" >&2
+	fi
+}
+identity_refused_case
+
+# 9. base-commit: only for a real upstream base. On Debian's tree none, the
+#    cover letter says what it was tested on, and send.sh refuses the series.
+base_commit_case() {
+	local kind bc cover
+	kind=$(base_kind "$LINUX")
+	bc=$(python3 "$ROOT/scripts/check-mails.py" base-commit "${mails[@]}")
+	cover=$(find "$tmp/series" -name '*-0000-cover-letter.patch' | head -n 1)
+	case "$kind" in
+	upstream*)
+		if [ "$bc" = "$BASE" ]; then
+			ok "base-commit: ${bc:0:12}, linux/'s base (${kind#upstream })"
+		else
+			bad "base-commit: '${bc:-none}' in the mails, but linux/'s base is $BASE (${kind#upstream })"
+		fi
+		return
+		;;
+	esac
+	if [ -n "$bc" ]; then
+		bad "base-commit: the mails name $bc, a commit of $kind's tree that exists nowhere upstream"
+		return
+	fi
+	if [ -n "$cover" ] && ! grep -q "^Tested on Debian's $(pin DEB_PACKAGE)" "$cover"; then
+		bad "base-commit: none (right), but the cover letter does not say it was tested on Debian's tree"
+		return
+	fi
+	# send.sh, on a series series.sh would have made here (status as it writes it).
+	local d=$tmp/send-out/series/v$version rc=0
+	mkdir -p "$d"
+	cp "${mails[@]}" "$d/"
+	printf '%s\n' linux-mm@kvack.org >"$d/to.txt"
+	: >"$d/cc.txt"
+	printf 'version=%s\ncommit=%s\nbase-kind=%s\nsender=%s\ncheckpatch=passed\ncover=complete\n' \
+		"$version" "$HEAD_COMMIT" "$kind" "$SENDER" >"$d/status"
+	(cd "$d" && sha256sum -- *.patch to.txt cc.txt >SHA256SUMS)
+	echo "$HEAD_COMMIT" >"$tmp/send-out/check-passed"
+	OUTDIR=$tmp/send-out BRANCH=$HEAD_COMMIT "$ROOT/scripts/send.sh" >"$tmp/out" 2>&1 </dev/null || rc=$?
+	if [ "$rc" -ne 0 ] && grep -q 'no upstream commit' "$tmp/out" && grep -q 'LINUX_SRC=' "$tmp/out"; then
+		ok "base-commit: none on $kind's tree, the cover letter says what it was tested on, send.sh refuses it"
+	else
+		bad "base-commit: send.sh did not refuse a series made on $kind's tree (exit $rc, below)"
+		head -n 5 "$tmp/out" | sed 's/^/        /' >&2
+	fi
+}
+base_commit_case
+
+# 10. b4: what a maintainer who uses b4 gets from the mbox that came back,
+#     offline: b4 am, then git am of its .mbx, gives pageref's tree.
+B4=$ROOT/.venv/bin/b4
+b4_case() {
+	if [ ! -x "$B4" ]; then
+		bad "b4-am: b4 is not installed in .venv (run: scripts/setup.sh)"
+		return
+	fi
+	if [ ! -f "$MAILDIR/series.mbox" ]; then
+		bad "b4-am: nothing came back from the sink (see series-by-mail)"
+		return
+	fi
+	mkdir -p "$tmp/b4home"
+	if ! HOME=$tmp/b4home XDG_CACHE_HOME=$tmp/b4home/cache XDG_DATA_HOME=$tmp/b4home/data \
+		XDG_CONFIG_HOME=$tmp/b4home/config GIT_CONFIG_COUNT=1 \
+		GIT_CONFIG_KEY_0=b4.attestation-policy GIT_CONFIG_VALUE_0=off \
+		hermetic "$B4" --offline-mode --no-interactive am -m "$MAILDIR/series.mbox" -o "$tmp/b4" \
+		>"$tmp/b4.log" 2>&1 </dev/null; then
+		bad "b4-am: b4 am of the mbox failed (below)"
+		tail -n 8 "$tmp/b4.log" | sed 's/^/        /' >&2
+		return
+	fi
+	local mbx
+	mbx=$(find "$tmp/b4" -name '*.mbx' | head -n 1)
+	wt checkout -q -f --detach "$BASE"
+	wt clean -fdq
+	if [ -z "$mbx" ] || ! wt am -q --no-3way "$mbx" >"$tmp/am.log" 2>&1; then
+		bad "b4-am: git am of b4's ${mbx##*/} failed on base (below)"
+		tail -n 5 "$tmp/am.log" | sed 's/^/        /' >&2
+		wt am --abort >/dev/null 2>&1 || true
+		return
+	fi
+	local got want
+	got=$(wt rev-parse 'HEAD^{tree}')
+	want=$(git -C "$LINUX" rev-parse "$HEAD_COMMIT^{tree}")
+	if [ "$got" = "$want" ] && [ "$(wt rev-list --count "$BASE..HEAD")" = "$n" ]; then
+		ok "b4-am: b4 $("$B4" --version 2>/dev/null) am (offline) of the mbox, then git am: $n commits, $BRANCH's tree ${got:0:12}"
+	else
+		bad "b4-am: b4's mbox gives tree ${got:0:12}, not $BRANCH's ${want:0:12}"
+	fi
+}
+b4_case
+
+# 11-13. A real base, and a rebase, on a stand-in for a user's kernel clone
+#    (no upstream tree can be fetched here): a repository with history whose
+#    tip, tagged v$VERSION, has the pinned base's tree; a branch mm-clean
+#    that changes a file the series does not touch, and mm-conflict, which
+#    moves a line that the first patch changes. Its objects are linux/'s
+#    (alternates); linux/ materialised from it (sparse) is out/roundtrip-up.
+UP=$OUTDIR/roundtrip-up
+UPOUT=$tmp/up-out
+standin() {
+	local S=$OUTDIR/roundtrip-standin sidx=$tmp/standin.index rc_tree rc rel tree first f line
+	local version_tag
+	version_tag=v$(pin VERSION)
+	hermetic git init -q -b master "$S"
+	git -C "$LINUX" rev-parse --path-format=absolute --git-path objects >"$S/.git/objects/info/alternates"
+	sg() { hermetic git -C "$S" "$@"; }
+	sidx_git() { GIT_INDEX_FILE=$sidx sg "$@"; }
+	# tree_with BASE-TREE PATH < CONTENT: the tree with PATH's content replaced.
+	tree_with() {
+		local b
+		b=$(sg hash-object -w --stdin)
+		sidx_git read-tree "$1"
+		sidx_git update-index --cacheinfo "100644,$b,$2"
+		sidx_git write-tree
+	}
+	tree=$(git -C "$LINUX" rev-parse "$BASE^{tree}")
+	rc_tree=$(git -C "$LINUX" show "$BASE:Makefile" | sed 's/^EXTRAVERSION =.*/EXTRAVERSION = -rc7/' | tree_with "$tree" Makefile)
+	rc=$(sg commit-tree "$rc_tree" -m "Linux $(pin VERSION)-rc7")
+	rel=$(sg commit-tree "$tree" -p "$rc" -m "Linux $(pin VERSION)")
+	sg update-ref refs/heads/master "$rel"
+	sg tag -a -m "Linux $(pin VERSION)" "$version_tag" "$rel"
+	# mm-clean: README, which the series does not touch.
+	{ git -C "$LINUX" show "$BASE:README"; echo "A line that mm-clean adds."; } | tree_with "$tree" README >"$tmp/t"
+	sg update-ref refs/heads/mm-clean "$(sg commit-tree "$(cat "$tmp/t")" -p "$rel" -m "README: a change the series does not touch")"
+	# mm-conflict: the first line that the first patch removes or changes,
+	# moved to the top of its file.
+	first=$(grep -v '^#' "$tmp/quilt-patches/series" | grep -m1 .)
+	read -r f line < <(python3 - "$tmp/quilt-patches/$first" <<-'PY'
+		import re, sys
+		f, old = None, 0
+		for l in open(sys.argv[1], encoding="utf-8", errors="replace"):
+		    m = re.match(r"^--- a/(.*)$", l)
+		    if m:
+		        f = m.group(1).rstrip("\n")
+		        continue
+		    m = re.match(r"^@@ -(\d+)", l)
+		    if m:
+		        old = int(m.group(1))
+		        continue
+		    if f and old:
+		        if l.startswith("-"):
+		            print(f, old)
+		            break
+		        if l.startswith(" "):
+		            old += 1
+		PY
+	)
+	[ -n "$line" ] || return 1
+	git -C "$LINUX" show "$BASE:$f" | python3 -c '
+import sys
+n = int(sys.argv[1]) - 1
+lines = sys.stdin.buffer.read().split(b"\n")
+moved = lines.pop(n)
+sys.stdout.buffer.write(b"\n".join([moved] + lines))' "$line" | tree_with "$tree" "$f" >"$tmp/t"
+	sg update-ref refs/heads/mm-conflict "$(sg commit-tree "$(cat "$tmp/t")" -p "$rel" -m "$f: move line $line to the top")"
+	STANDIN=$S STANDIN_REL=$rel STANDIN_TAG=$version_tag CONFLICT_FILE=$f CONFLICT_LINE=$line
+	STANDIN_PATCH=$first
+}
+upg() { git -C "$UP" "$@"; }
+# What must not change when a rebase fails: every ref, HEAD, the index and
+# the working tree (porcelain status), the worktrees, the config.
+snapshot() {
+	{
+		upg for-each-ref --format='%(refname) %(objectname)'
+		upg rev-parse HEAD
+		upg symbolic-ref -q HEAD || true
+		upg status --porcelain
+		upg worktree list --porcelain
+		upg config --list --local
+	} 2>&1
+}
+standin_cases() {
+	rm -rf "$UP" "$OUTDIR/roundtrip-standin"
+	if ! standin >"$tmp/out" 2>&1; then
+		bad "standin: could not build the stand-in clone (below)"
+		sed 's/^/        /' "$tmp/out" >&2
+		return
+	fi
+	log "stand-in clone: $STANDIN_TAG = ${STANDIN_REL:0:12} with history; mm-clean; mm-conflict moves line $CONFLICT_LINE of $CONFLICT_FILE"
+	if ! hermetic env OUTDIR="$UPOUT" LINUX="$UP" LINUX_SRC="$STANDIN" LINUX_BASE_REF="$STANDIN_TAG" \
+		LINUX_SPARSE=1 PATCHES_DIR="$tmp/quilt-patches" "$ROOT/scripts/materialise.sh" >"$tmp/out" 2>&1; then
+		bad "standin-base-commit: make linux from the stand-in clone failed (below)"
+		tail -n 8 "$tmp/out" | sed 's/^/        /' >&2
+		return
+	fi
+	# 11. The mails made there name the stand-in's commit as base-commit:, and
+	#     say that the touched files are those of the tree tested here.
+	local bc cover rc tested=$LINUX:$BASE
+	rc=0
+	LINUX=$UP OUTDIR=$UPOUT TESTED_BASE=$tested "$ROOT/scripts/series.sh" --mails "$tmp/up-mails" \
+		>"$tmp/out" 2>&1 || rc=$?
+	bc=$(python3 "$ROOT/scripts/check-mails.py" base-commit "$tmp"/up-mails/*.patch 2>/dev/null || true)
+	cover=$(find "$tmp/up-mails" -name '*-0000-cover-letter.patch' | head -n 1)
+	if [ "$rc" -ne 0 ]; then
+		bad "standin-base-commit: series.sh --mails failed in the stand-in's linux/ (below)"
+		tail -n 5 "$tmp/out" | sed 's/^/        /' >&2
+	elif [ "$(upg rev-parse 'pageref^{tree}')" != "$(git -C "$LINUX" rev-parse "$HEAD_COMMIT^{tree}")" ]; then
+		bad "standin-base-commit: patches/ on the stand-in's $STANDIN_TAG does not give $BRANCH's tree (make export?)"
+	elif [ "$bc" != "$STANDIN_REL" ]; then
+		bad "standin-base-commit: base-commit: is '${bc:-none}', not the stand-in's $STANDIN_TAG ($STANDIN_REL)"
+	elif ! grep -q 'are identical (git blob ids)' "$cover"; then
+		bad "standin-base-commit: the cover letter does not say that the touched files are identical to the tested tree's"
+	elif ! python3 "$ROOT/scripts/check-mails.py" identity "$SENDER" "$tmp"/up-mails/*.patch >"$tmp/out" 2>&1; then
+		bad "standin-base-commit: the sender is not on every mail: $(tail -n 1 "$tmp/out")"
+	else
+		ok "standin-base-commit: linux/ cloned from the stand-in at $STANDIN_TAG; base-commit: ${bc:0:12} is its commit; the touched files are identical to the tested tree's"
+	fi
+
+	# 12. Rebase onto mm-conflict: stops, names the patch and the file, and
+	#     leaves linux/ as it was.
+	local before after
+	before=$(snapshot)
+	rc=0
+	hermetic env OUTDIR="$UPOUT" LINUX="$UP" "$ROOT/scripts/rebase.sh" mm-conflict >"$tmp/out" 2>&1 || rc=$?
+	after=$(snapshot)
+	local subj
+	subj=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$tmp/quilt-patches/$STANDIN_PATCH" | head -n 1)
+	if [ "$rc" -eq 0 ]; then
+		bad "rebase-conflict: the rebase onto mm-conflict succeeded, but mm-conflict moves a line that patch 1 changes"
+	elif ! grep -q "CONFLICT: patch 1/$n \"${subj:0:20}" "$tmp/out" || ! grep -qF "conflict in $CONFLICT_FILE" "$tmp/out"; then
+		bad "rebase-conflict: it failed, but does not name patch 1/$n and $CONFLICT_FILE (below)"
+		sed 's/^/        /' "$tmp/out" | head -n 12 >&2
+	elif [ "$before" != "$after" ]; then
+		bad "rebase-conflict: the failed rebase changed linux/ (refs, HEAD, status, worktrees or config; diff below)"
+		diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -n 10 | sed 's/^/        /' >&2
+	else
+		ok "rebase-conflict: onto mm-conflict it stops at patch 1/$n, conflict in $CONFLICT_FILE; linux/ unchanged"
+	fi
+
+	# 13. Rebase onto mm-clean: passes, writes the range-diff, moves base and
+	#     pageref, keeps the notes and the old branch.
+	local old_head old_notes new_head rd
+	old_head=$(upg rev-parse pageref)
+	old_notes=$(upg notes list | wc -l)
+	rc=0
+	hermetic env OUTDIR="$UPOUT" LINUX="$UP" "$ROOT/scripts/rebase.sh" mm-clean >"$tmp/out" 2>&1 || rc=$?
+	new_head=$(upg rev-parse pageref)
+	rd=$UPOUT/rebase/range-diff.txt
+	if [ "$rc" -ne 0 ]; then
+		bad "rebase-clean: the rebase onto mm-clean failed (below)"
+		tail -n 8 "$tmp/out" | sed 's/^/        /' >&2
+	elif [ "$(upg rev-parse base)" != "$(git -C "$STANDIN" rev-parse mm-clean)" ]; then
+		bad "rebase-clean: base is not mm-clean after the rebase"
+	elif [ "$(upg diff --name-only "$old_head" "$new_head")" != README ]; then
+		bad "rebase-clean: the rebased series differs from the old one by more than mm-clean's README"
+	elif [ "$(grep -cE '^ *[0-9]+: +[0-9a-f]+ = +[0-9]+: +[0-9a-f]+ ' "$rd" 2>/dev/null || echo 0)" != "$n" ]; then
+		bad "rebase-clean: ${rd#"$ROOT"/} does not show the $n patches as unchanged (head below)"
+		head -n 12 "$rd" | sed "s/^/        /" >&2
+	elif [ "$(upg notes list | wc -l)" -ne $((old_notes * 2)) ]; then
+		bad "rebase-clean: the changelog notes did not follow the patches"
+	elif ! upg rev-parse -q --verify "refs/heads/pageref-before-rebase-$(sed -n 's/.*pageref-before-rebase-\([0-9-]*\).*/\1/p' "$tmp/out" | head -n 1)" >/dev/null; then
+		bad "rebase-clean: the old series was not kept as pageref-before-rebase-*"
+	else
+		ok "rebase-clean: onto mm-clean, $n patches re-applied, range-diff ($(grep -c . "$rd") lines) shows each unchanged, notes and old branch kept"
+	fi
+}
+standin_cases
 
 # ---------------------------------------------------------------- summary
 log "removing the worktree and the export"

@@ -31,12 +31,15 @@ set -euo pipefail
 
 BRANCH=${BRANCH:-pageref}
 SEND=${SEND:-no}
-VERSION_FILE=$ROOT/patches/VERSION
+VERSION_FILE=${VERSION_FILE:-$ROOT/patches/VERSION}
 MARKER=$OUTDIR/check-passed
 case "$SEND" in
 yes | no | '') ;;
 *) die "SEND=$SEND: only SEND=yes sends; leave SEND unset for a dry run." ;;
 esac
+
+# Your identity, before anything else: the mails are From: you.
+sender_identity
 
 [ -x "$(git --exec-path)/git-send-email" ] ||
 	die "git send-email is not installed." "Run: scripts/setup.sh (Debian package git-email)"
@@ -48,7 +51,6 @@ commit=$(git -C "$LINUX" rev-parse --verify -q "$BRANCH^{commit}") ||
 	die "linux/ has no branch $BRANCH." "Run: make linux"
 
 field() { sed -n "s/^$1=//p" "$DIR/status" | head -n 1; }
-sender_identity
 [ "$(field sender)" = "$SENDER" ] ||
 	die "the mails in $REL are from \"$(field sender)\", but you send as \"$SENDER\"." \
 		"Run: make series (the mails carry the sender's From: and Signed-off-by:)"

@@ -38,7 +38,7 @@ set -euo pipefail
 
 BRANCH=${BRANCH:-pageref}
 TEMPLATE=$ROOT/patches/cover-letter.tmpl
-VERSION_FILE=$ROOT/patches/VERSION
+VERSION_FILE=${VERSION_FILE:-$ROOT/patches/VERSION}
 # The series is MM's: Andrew Morton merges it through mm.git, and linux-mm is
 # the list it is reviewed on. Everyone else get_maintainer.pl names is Cc'd.
 TO=("Andrew Morton <akpm@linux-foundation.org>" "linux-mm@kvack.org")

@@ -18,6 +18,8 @@ AIOSMTPD_VERSION=1.4.6
 # checkpatch.pl's SPDX check (scripts/spdxcheck.py) needs ply and GitPython.
 PLY_VERSION=3.11
 GITPYTHON_VERSION=3.1.45
+# b4: scripts/roundtrip.sh applies the mails with b4 am; Documentation/submitting.md.
+B4_VERSION=0.16.0
 CHECK_ONLY=0
 [ "${1:-}" = --check ] && CHECK_ONLY=1
 
@@ -70,12 +72,12 @@ install_rust() {
 
 install_vng() {
 	if [ ! -x "$ROOT/.venv/bin/vng" ] ||
-		[ "$("$ROOT/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("virtme-ng"), m.version("aiosmtpd"), m.version("ply"), m.version("GitPython"))' 2>/dev/null)" != "$VIRTME_NG_VERSION $AIOSMTPD_VERSION $PLY_VERSION $GITPYTHON_VERSION" ]; then
-		[ "$CHECK_ONLY" = 1 ] && die "virtme-ng $VIRTME_NG_VERSION or aiosmtpd $AIOSMTPD_VERSION is not in .venv." "Run: scripts/setup.sh"
+		[ "$("$ROOT/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("virtme-ng"), m.version("aiosmtpd"), m.version("ply"), m.version("GitPython"), m.version("b4"))' 2>/dev/null)" != "$VIRTME_NG_VERSION $AIOSMTPD_VERSION $PLY_VERSION $GITPYTHON_VERSION $B4_VERSION" ]; then
+		[ "$CHECK_ONLY" = 1 ] && die "virtme-ng $VIRTME_NG_VERSION, aiosmtpd $AIOSMTPD_VERSION, ply, GitPython or b4 $B4_VERSION is not in .venv." "Run: scripts/setup.sh"
 		python3 -m venv "$ROOT/.venv" || die "python3 -m venv failed." "Install python3-venv."
-		with_progress "pip install virtme-ng, aiosmtpd, ply, GitPython into .venv" "$OUTDIR/logs/pip.log" \
+		with_progress "pip install virtme-ng, aiosmtpd, ply, GitPython, b4 into .venv" "$OUTDIR/logs/pip.log" \
 			"$ROOT/.venv/bin/pip" install --disable-pip-version-check "virtme-ng==$VIRTME_NG_VERSION" \
-			"aiosmtpd==$AIOSMTPD_VERSION" "ply==$PLY_VERSION" "GitPython==$GITPYTHON_VERSION"
+			"aiosmtpd==$AIOSMTPD_VERSION" "ply==$PLY_VERSION" "GitPython==$GITPYTHON_VERSION" "b4==$B4_VERSION"
 	fi
 }
 
