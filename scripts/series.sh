@@ -270,7 +270,7 @@ for p in "${patches[@]}"; do
 	rc=$?
 	set -e
 	printf '%s\n' "$out" >>"$cplog"
-	total=$(printf '%s\n' "$out" | grep -E '^total: ' | tail -n 1)
+	total=$(printf '%s\n' "$out" | grep -E '^total: ' | tail -n 1 || true)
 	if [ "$rc" -ne 0 ] || ! printf '%s\n' "$total" | grep -qE '^total: 0 errors, 0 warnings, 0 checks'; then
 		cp_state=failed
 		warn "checkpatch: $p: ${total:-no summary (exit status $rc)}"
