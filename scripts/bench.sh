@@ -45,7 +45,9 @@ SECONDS_PER_CELL=${BENCH_SECONDS:-3}
 DOC=${BENCH_DOC-$ROOT/Documentation/benchmarks.md}
 CPUS=${CPUS:-$(nproc)}
 MEMORY=${MEMORY:-2G}
-export CPUS MEMORY
+# No HugeTLB reservation on the benchmark boots (boot.sh's default reserves 1 GB).
+BOOT_APPEND=${BOOT_APPEND:-panic=-1 oops=panic}
+export CPUS MEMORY BOOT_APPEND
 
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPS must be a positive integer, not '$REPS'."
 [[ $SECONDS_PER_CELL =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS must be a positive integer."

@@ -6,7 +6,11 @@
 # result with scripts/results.py. Every boot has a hard timeout.
 #
 #   scripts/boot.sh [variant]      variant: pageref (default) or baseline
-#   CPUS=n MEMORY=2G               guest size (default: host CPUs, 2G)
+#   CPUS=n MEMORY=3G               guest size (default: host CPUs, 3G)
+#   BOOT_APPEND="..."              kernel command line (default below: HVO on,
+#                                  one 1 GB HugeTLB page reserved at boot, so
+#                                  that HVO's boot-time path runs and
+#                                  selftests/c/hugetlb_vmemmap.c can demote it)
 #   KVM=auto|0|1                   auto probes /dev/kvm once and caches it
 #   BOOT_TIMEOUT=s                 hard limit for one boot (default 900 TCG, 300 KVM)
 #   GUEST_FILTER=glob              run only matching guest programs
@@ -19,7 +23,8 @@ VARIANT=${1:-pageref}
 BUILD=$OUTDIR/build/$VARIANT
 RUN=${RUN:-$OUTDIR/run/$VARIANT}
 CPUS=${CPUS:-$(nproc)}
-MEMORY=${MEMORY:-2G}
+MEMORY=${MEMORY:-3G}
+BOOT_APPEND=${BOOT_APPEND:-panic=-1 oops=panic hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M}
 BIN=${GUEST_BIN:-$OUTDIR/selftests/bin}
 
 need vng "Run: scripts/setup.sh (installs virtme-ng into .venv)"
@@ -77,7 +82,7 @@ start=$(date +%s)
 set +e
 timeout -k 10 "$BOOT_TIMEOUT" vng --run "$BUILD" "${ACCEL[@]}" --verbose \
 	--cpus "$CPUS" --memory "$MEMORY" --rwdir "$RUN" --cwd "$ROOT" \
-	--append 'panic=-1 oops=panic' --exec "$GUEST_CMD" </dev/null >"$CONSOLE" 2>&1
+	--append "$BOOT_APPEND" --exec "$GUEST_CMD" </dev/null >"$CONSOLE" 2>&1
 rc=$?
 set -e
 elapsed=$(($(date +%s) - start))
