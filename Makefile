@@ -48,6 +48,9 @@ baseline: setup ## build and boot the base without the series (out/build/baselin
 bisect-check: ## build and boot every patch of the series on its own (slow)
 	scripts/bisect-check.sh
 
+prev-check: linux ## show that the new tests fail on the previous series (selftests/prev; ~20 min)
+	scripts/prev-check.sh
+
 model: ## exhaustive loom model of the protocol (rust-bindings/)
 	cd rust-bindings && cargo test --release --locked -j 1
 
@@ -104,4 +107,4 @@ check: setup linux lint check-export checkpatch model litmus roundtrip build rus
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint codegen codegen-rust check
