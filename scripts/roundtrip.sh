@@ -42,6 +42,9 @@
 #   standin-base-commit  linux/ made from a stand-in for a user's clone (history,
 #                    tag v$VERSION at the pinned base's tree): base-commit: is
 #                    the tag's commit, the touched files compared (identical)
+#   b4-send-reflect  there, b4 prep --enroll of the commits series.sh mailed,
+#                    the template as cover letter, b4 send --reflect to the
+#                    sink: the sender, base-commit:, and b4 am gives pageref
 #   rebase-conflict  make rebase onto a branch that moves a line patch 1
 #                    changes: stops naming the patch and the file, linux/ as it was
 #   rebase-clean     make rebase onto a branch that changes an untouched file:
@@ -129,7 +132,7 @@ tidy() {
 	export_pid=
 	[ -d "$tmp" ] || return 0
 	if [ "$KEEP" = 1 ]; then
-		log "KEEP=1: left ${WT#"$ROOT"/}, ${QT#"$ROOT"/} and ${MAILDIR#"$ROOT"/}"
+		log "KEEP=1: left ${WT#"$ROOT"/}, ${QT#"$ROOT"/}, ${OUTDIR#"$ROOT"/}/roundtrip-up (and -standin) and ${MAILDIR#"$ROOT"/}"
 	else
 		remove_trees
 		rm -rf "$MAILDIR"
@@ -559,6 +562,46 @@ base_commit_case
 # 10. b4: what a maintainer who uses b4 gets from the mbox that came back,
 #     offline: b4 am, then git am of its .mbx, gives pageref's tree.
 B4=$ROOT/.venv/bin/b4
+# b4 with the sender's identity, the sink as SMTP server, nothing of $HOME.
+b4env() {
+	GIT_AUTHOR_NAME=$SENDER_NAME GIT_AUTHOR_EMAIL=$SENDER_EMAIL \
+		GIT_COMMITTER_NAME=$SENDER_NAME GIT_COMMITTER_EMAIL=$SENDER_EMAIL \
+		HOME=$tmp/b4home XDG_CACHE_HOME=$tmp/b4home/cache XDG_DATA_HOME=$tmp/b4home/data \
+		XDG_CONFIG_HOME=$tmp/b4home/config GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+		GIT_CONFIG_COUNT=5 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="$SENDER_NAME" \
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$SENDER_EMAIL" \
+		GIT_CONFIG_KEY_2=sendemail.smtpServer GIT_CONFIG_VALUE_2=127.0.0.1 \
+		GIT_CONFIG_KEY_3=sendemail.smtpServerPort GIT_CONFIG_VALUE_3="$PORT" \
+		GIT_CONFIG_KEY_4=b4.attestation-policy GIT_CONFIG_VALUE_4=off "$@"
+}
+# b4_am MBOX: b4 am (offline) of MBOX, then git am of its .mbx onto base in
+# the worktree; prints why on failure, returns 1.
+b4_am() {
+	local mbox=$1 out=$tmp/b4-$RANDOM mbx
+	mkdir -p "$tmp/b4home"
+	if ! b4env "$B4" --offline-mode --no-interactive am -m "$mbox" -o "$out" >"$tmp/b4.log" 2>&1 </dev/null; then
+		echo "b4 am of ${mbox##*/} failed (below)"
+		tail -n 8 "$tmp/b4.log" | sed 's/^/    /'
+		return 1
+	fi
+	mbx=$(find "$out" -name '*.mbx' | head -n 1)
+	wt checkout -q -f --detach "$BASE"
+	wt clean -fdq
+	if [ -z "$mbx" ] || ! wt am -q --no-3way "$mbx" >"$tmp/am.log" 2>&1; then
+		echo "git am of b4's ${mbx##*/} failed on base (below)"
+		tail -n 5 "$tmp/am.log" | sed 's/^/    /'
+		wt am --abort >/dev/null 2>&1 || true
+		return 1
+	fi
+	local got want
+	got=$(wt rev-parse 'HEAD^{tree}')
+	want=$(git -C "$LINUX" rev-parse "$HEAD_COMMIT^{tree}")
+	if [ "$got" != "$want" ] || [ "$(wt rev-list --count "$BASE..HEAD")" != "$n" ]; then
+		echo "b4's mbox gives tree ${got:0:12} in $(wt rev-list --count "$BASE..HEAD") commits, not $BRANCH's ${want:0:12} in $n"
+		return 1
+	fi
+	echo "$n commits, $BRANCH's tree ${got:0:12}"
+}
 b4_case() {
 	if [ ! -x "$B4" ]; then
 		bad "b4-am: b4 is not installed in .venv (run: scripts/setup.sh)"
@@ -568,33 +611,11 @@ b4_case() {
 		bad "b4-am: nothing came back from the sink (see series-by-mail)"
 		return
 	fi
-	mkdir -p "$tmp/b4home"
-	if ! HOME=$tmp/b4home XDG_CACHE_HOME=$tmp/b4home/cache XDG_DATA_HOME=$tmp/b4home/data \
-		XDG_CONFIG_HOME=$tmp/b4home/config GIT_CONFIG_COUNT=1 \
-		GIT_CONFIG_KEY_0=b4.attestation-policy GIT_CONFIG_VALUE_0=off \
-		hermetic "$B4" --offline-mode --no-interactive am -m "$MAILDIR/series.mbox" -o "$tmp/b4" \
-		>"$tmp/b4.log" 2>&1 </dev/null; then
-		bad "b4-am: b4 am of the mbox failed (below)"
-		tail -n 8 "$tmp/b4.log" | sed 's/^/        /' >&2
-		return
-	fi
-	local mbx
-	mbx=$(find "$tmp/b4" -name '*.mbx' | head -n 1)
-	wt checkout -q -f --detach "$BASE"
-	wt clean -fdq
-	if [ -z "$mbx" ] || ! wt am -q --no-3way "$mbx" >"$tmp/am.log" 2>&1; then
-		bad "b4-am: git am of b4's ${mbx##*/} failed on base (below)"
-		tail -n 5 "$tmp/am.log" | sed 's/^/        /' >&2
-		wt am --abort >/dev/null 2>&1 || true
-		return
-	fi
-	local got want
-	got=$(wt rev-parse 'HEAD^{tree}')
-	want=$(git -C "$LINUX" rev-parse "$HEAD_COMMIT^{tree}")
-	if [ "$got" = "$want" ] && [ "$(wt rev-list --count "$BASE..HEAD")" = "$n" ]; then
-		ok "b4-am: b4 $("$B4" --version 2>/dev/null) am (offline) of the mbox, then git am: $n commits, $BRANCH's tree ${got:0:12}"
+	if b4_am "$MAILDIR/series.mbox" >"$tmp/out" 2>&1; then
+		ok "b4-am: b4 $("$B4" --version 2>/dev/null) am (offline) of the mbox, then git am: $(tail -n 1 "$tmp/out")"
 	else
-		bad "b4-am: b4's mbox gives tree ${got:0:12}, not $BRANCH's ${want:0:12}"
+		bad "b4-am: $(head -n 1 "$tmp/out")"
+		sed '1d' "$tmp/out" | sed 's/^/        /' >&2
 	fi
 }
 b4_case
@@ -679,6 +700,54 @@ snapshot() {
 		upg config --list --local
 	} 2>&1
 }
+b4_send_case() {
+	local mail_head=$1 editor=$tmp/b4-cover-editor got bc b4v
+	if [ ! -x "$B4" ]; then
+		bad "b4-send-reflect: b4 is not installed in .venv (run: scripts/setup.sh)"
+		return
+	fi
+	b4v=$("$B4" --version 2>/dev/null)
+	# b4's cover letter is "subject, blank line, body"; the template's body
+	# follows its subject line directly.
+	printf '#!/bin/sh\n{ head -n 1 "%s"; echo; tail -n +2 "%s"; } >"%s"\n' \
+		"$tmp/quilt-patches/cover-letter.tmpl" "$tmp/quilt-patches/cover-letter.tmpl" "\$1" >"$editor"
+	chmod +x "$editor"
+	rm -f "$tmp/sink.mbox"
+	if ! (
+		cd "$UP"
+		git branch -f pageref-b4 "$mail_head"
+		git checkout -q pageref-b4
+		b4env "$B4" --offline-mode prep --enroll base
+		b4env EDITOR="$editor" "$B4" --offline-mode prep --edit-cover
+		b4env "$B4" --offline-mode prep --force-revision "$version"
+		# Enter past the pre-flight notice (b4 prep --check runs checkpatch
+		# without make series' setup; make series is the check that counts).
+		printf '\n\n\n' | b4env "$B4" send --reflect --no-sign --to linux-mm@kvack.org
+	) >"$tmp/b4send.log" 2>&1; then
+		bad "b4-send-reflect: b4 prep or b4 send --reflect failed (below)"
+		tail -n 8 "$tmp/b4send.log" | sed 's/^/        /' >&2
+		upg checkout -q pageref 2>/dev/null || true
+		return
+	fi
+	upg checkout -q pageref
+	got=$(grep -c '^From ' "$tmp/sink.mbox" 2>/dev/null || true)
+	mv "$tmp/sink.mbox" "$MAILDIR/b4-reflect.mbox" 2>/dev/null || true
+	bc=$(python3 "$ROOT/scripts/check-mails.py" base-commit "$MAILDIR/b4-reflect.mbox" 2>/dev/null || true)
+	if [ "${got:-0}" -ne $((n + 1)) ]; then
+		bad "b4-send-reflect: b4 send --reflect delivered ${got:-0} mails to the sink, not $((n + 1))"
+		tail -n 5 "$tmp/b4send.log" | sed 's/^/        /' >&2
+	elif ! python3 "$ROOT/scripts/check-mails.py" identity "$SENDER" "$MAILDIR/b4-reflect.mbox" >"$tmp/out" 2>&1; then
+		bad "b4-send-reflect: $(tail -n 1 "$tmp/out") (below)"
+		head -n 5 "$tmp/out" | sed 's/^/        /' >&2
+	elif [ "$bc" != "$STANDIN_REL" ]; then
+		bad "b4-send-reflect: base-commit: is '${bc:-none}', not the stand-in's $STANDIN_TAG"
+	elif ! b4_am "$MAILDIR/b4-reflect.mbox" >"$tmp/out" 2>&1; then
+		bad "b4-send-reflect: $(head -n 1 "$tmp/out")"
+		sed '1d' "$tmp/out" | sed 's/^/        /' >&2
+	else
+		ok "b4-send-reflect: b4 $b4v prep --enroll base of the mailed commits, send --reflect: $got mails, the sender's From: and sign-off, base-commit: ${bc:0:12}; b4 am of it: $(tail -n 1 "$tmp/out")"
+	fi
+}
 standin_cases() {
 	rm -rf "$UP" "$OUTDIR/roundtrip-standin"
 	if ! standin >"$tmp/out" 2>&1; then
@@ -695,10 +764,10 @@ standin_cases() {
 	fi
 	# 11. The mails made there name the stand-in's commit as base-commit:, and
 	#     say that the touched files are those of the tree tested here.
-	local bc cover rc tested=$LINUX:$BASE
+	local bc cover rc tested=$LINUX:$BASE up_mail_head
 	rc=0
-	LINUX=$UP OUTDIR=$UPOUT TESTED_BASE=$tested "$ROOT/scripts/series.sh" --mails "$tmp/up-mails" \
-		>"$tmp/out" 2>&1 || rc=$?
+	up_mail_head=$(LINUX=$UP OUTDIR=$UPOUT TESTED_BASE=$tested "$ROOT/scripts/series.sh" --mails "$tmp/up-mails" \
+		2>"$tmp/out") || rc=$?
 	bc=$(python3 "$ROOT/scripts/check-mails.py" base-commit "$tmp"/up-mails/*.patch 2>/dev/null || true)
 	cover=$(find "$tmp/up-mails" -name '*-0000-cover-letter.patch' | head -n 1)
 	if [ "$rc" -ne 0 ]; then
@@ -715,6 +784,12 @@ standin_cases() {
 	else
 		ok "standin-base-commit: linux/ cloned from the stand-in at $STANDIN_TAG; base-commit: ${bc:0:12} is its commit; the touched files are identical to the tested tree's"
 	fi
+
+	# b4's own path, as Documentation/submitting.md gives it: enroll the
+	#     commits as mailed, cover letter from the template, b4 send --reflect
+	#     through the sink; what comes back carries the sender and the base,
+	#     and b4 am of it gives pageref's tree.
+	[ "$rc" -eq 0 ] && b4_send_case "$up_mail_head"
 
 	# 12. Rebase onto mm-conflict: stops, names the patch and the file, and
 	#     leaves linux/ as it was.
