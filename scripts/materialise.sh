@@ -11,7 +11,9 @@
 #     LINUX_BASE_REF=v7.3.4                 becomes a clone of it (real history;
 #                                           its objects hardlinked when they can
 #                                           be), tag base at LINUX_BASE_REF (the
-#                                           mails' base-commit:), origin = yours
+#                                           mails' base-commit:), origin = yours.
+#                                           Default ref: patches/' base-commit:
+#                                           if your clone has it, else v$VERSION
 #   LINUX_SRC=/path/to/linux.tar.xz         a tarball: a base commit without
 #                                           history, as with Debian's package
 #   LINUX=/path scripts/materialise.sh      materialise somewhere else
@@ -31,7 +33,7 @@ set -euo pipefail
 
 SERIES=${SERIES:-patches}
 PATCHES_DIR=${PATCHES_DIR:-$ROOT/patches}
-LINUX_BASE_REF=${LINUX_BASE_REF:-${LINUX_REV:-v$(pin VERSION)}}
+LINUX_BASE_REF=${LINUX_BASE_REF:-${LINUX_REV:-}}
 CACHE=$OUTDIR/cache
 mkdir -p "$CACHE" "$OUTDIR/logs"
 
@@ -142,6 +144,14 @@ touched_by_patches() {
 # LINUX_BASE_REF, which is the mails' base-commit:.
 create_clone() {
 	local src=$LINUX_SRC rev=$LINUX_BASE_REF sha
+	# Default: the base-commit: that patches/ was exported with (after a
+	# make rebase), when your clone has it; else the pinned version's tag.
+	if [ -z "$rev" ]; then
+		rev=$(sed -n 's/^base-commit: \([0-9a-f]\{40\}\)$/\1/p' "$PATCHES_DIR/0000-cover-letter.patch" 2>/dev/null | head -n 1)
+		if [ -z "$rev" ] || ! git -C "$src" cat-file -e "$rev^{commit}" 2>/dev/null; then
+			rev=v$(pin VERSION)
+		fi
+	fi
 	sha=$(git -C "$src" rev-parse --verify -q "$rev^{commit}") ||
 		die "your clone $src has no $rev." \
 			"Fetch it there (git fetch --tags, or the branch), or set LINUX_BASE_REF= to the base commit."
