@@ -64,7 +64,6 @@ remove_wt() {
 		git -C "$LINUX" worktree remove --force "$WT" 2>/dev/null || true
 	fi
 	rm -rf "$WT"
-	git -C "$LINUX" worktree prune 2>/dev/null || true
 }
 cleanup() {
 	local rc=$?
@@ -93,7 +92,7 @@ if [ -z "$new_base" ]; then
 	*)
 		die "neither linux/ nor your clone ($origin) has $UPSTREAM." \
 			"Fetch it into your clone first, e.g.: git -C $origin fetch akpm mm-new" \
-			"(git://git.kernel.org/pub/scm/linux/kernel/git/akpm/mm), then: make rebase UPSTREAM=akpm/mm-new"
+			"(git://git.kernel.org/pub/scm/linux/kernel/git/akpm/mm.git), then: make rebase UPSTREAM=akpm/mm-new"
 		;;
 	esac
 fi
@@ -114,7 +113,9 @@ log "checking out $UPSTREAM in ${WT#"$ROOT"/}"
 "${wtgit[@]}" read-tree -mu HEAD
 
 # The series as mails (as make export writes them), applied one by one.
-git -C "$LINUX" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --no-cover-letter \
+# (Your format.* config must not change them: no sign-off, notes or base added.)
+git -C "$LINUX" -c core.abbrev=12 -c format.signOff=false -c format.useAutoBase=false -c format.notes=false \
+	format-patch -q --zero-commit --no-signature --no-cover-letter \
 	-o "$tmp/mails" "$old_base..$old_head" >/dev/null
 mapfile -t mails < <(find "$tmp/mails" -name '*.patch' | sort)
 mapfile -t olds < <(git -C "$LINUX" rev-list --reverse "$old_base..$old_head")
@@ -176,3 +177,7 @@ log "old series kept as $BRANCH-before-rebase-$stamp (base: base-before-rebase-$
 log "range-diff: ${rd#"$ROOT"/}"
 echo "Next: make export (patches/ follow linux/), make check (builds and boots the new base),"
 echo "      and the changelog in the notes and the cover letter (see the range-diff)."
+if [ -d "$OUTDIR/linux-baseline" ]; then
+	echo "      The A/B baseline is at the old base: git -C $LINUX worktree remove --force $OUTDIR/linux-baseline"
+	echo "      before make baseline or make bench."
+fi
