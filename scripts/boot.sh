@@ -6,7 +6,8 @@
 # result with scripts/results.py. Every boot has a hard timeout.
 #
 #   scripts/boot.sh [variant]      variant: pageref (default) or baseline
-#   CPUS=n MEMORY=3G               guest size (default: host CPUs, 3G)
+#   CPUS=n MEMORY=4G               guest size (default: host CPUs, 4G: the
+#                                  1 GB page below must fit above 4 GB)
 #   BOOT_APPEND="..."              kernel command line (default below: HVO on,
 #                                  one 1 GB HugeTLB page reserved at boot, so
 #                                  that HVO's boot-time path runs and
@@ -23,7 +24,7 @@ VARIANT=${1:-pageref}
 BUILD=$OUTDIR/build/$VARIANT
 RUN=${RUN:-$OUTDIR/run/$VARIANT}
 CPUS=${CPUS:-$(nproc)}
-MEMORY=${MEMORY:-3G}
+MEMORY=${MEMORY:-4G}
 BOOT_APPEND=${BOOT_APPEND:-panic=-1 oops=panic hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M}
 BIN=${GUEST_BIN:-$OUTDIR/selftests/bin}
 

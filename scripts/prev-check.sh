@@ -15,6 +15,11 @@
 #                     (default: selftests/prev/new-tests.patch)
 #   CASES="..."       what to run, each kunit:<suite>.<case> or
 #                     guest:<program> (default: selftests/prev/CASES)
+#   PREV_TREE=dir PREV_VARIANT=name
+#                     where the tree and the build go (default:
+#                     out/linux-prev, out/build/prev); a tree that already
+#                     holds exactly that version and tests is kept, so that
+#                     its build stays incremental
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +28,8 @@ DIR=$ROOT/selftests/prev
 PREV=${PREV:-$(sed -n 's/^[[:space:]]*\([0-9a-f]\{7,40\}\).*/\1/p' "$DIR/PREV" | head -n1)}
 TESTS=${TESTS:-$DIR/new-tests.patch}
 CASES=${CASES:-$(grep -v '^#' "$DIR/CASES" | tr '\n' ' ')}
-TREE=$OUTDIR/linux-prev
+TREE=${PREV_TREE:-$OUTDIR/linux-prev}
+VARIANT=${PREV_VARIANT:-prev}
 
 [ -n "$PREV" ] || die "no previous version given." "Set PREV=<commit> or write it into $DIR/PREV."
 git -C "$ROOT" rev-parse -q --verify "$PREV^{commit}" >/dev/null ||
@@ -33,25 +39,44 @@ git -C "$LINUX" rev-parse -q --verify base >/dev/null || die "no materialised tr
 
 prev_version=$(git -C "$ROOT" show "$PREV:patches/VERSION")
 log "Previous version: v$prev_version (patches/ at $(git -C "$ROOT" rev-parse --short "$PREV"))"
-if [ -e "$TREE" ]; then
-	git -C "$LINUX" worktree remove --force "$TREE" 2>/dev/null || rm -rf "$TREE"
-	git -C "$LINUX" worktree prune
-fi
-git -C "$LINUX" worktree add -q --detach "$TREE" base
+# The tree (files, not commits) that a worktree holds, uncommitted edits included.
+tree_of() {
+	local idx
+	idx=$(mktemp)
+	GIT_INDEX_FILE=$idx git -C "$1" read-tree HEAD
+	GIT_INDEX_FILE=$idx git -C "$1" add -A
+	GIT_INDEX_FILE=$idx git -C "$1" write-tree
+	rm -f "$idx"
+}
+
+new=$TREE.new
+rm -rf "$new"
+git -C "$LINUX" worktree prune
+git -C "$LINUX" worktree add -q --detach "$new" base
 while read -r p; do
 	[ -n "$p" ] || continue
 	git -C "$ROOT" show "$PREV:patches/$p" >"$OUTDIR/prev-patch.mbox"
-	git -C "$TREE" -c user.name=prev-check -c user.email=prev-check@localhost am -q \
+	git -C "$new" -c user.name=prev-check -c user.email=prev-check@localhost am -q \
 		"$OUTDIR/prev-patch.mbox" ||
-		die "patch $p of v$prev_version does not apply to the base." "See: git -C $TREE am --show-current-patch"
+		die "patch $p of v$prev_version does not apply to the base." "See: git -C $new am --show-current-patch"
 done < <(git -C "$ROOT" show "$PREV:patches/series")
-git -C "$TREE" apply --index "$TESTS" ||
+git -C "$new" apply --index "$TESTS" ||
 	die "$TESTS does not apply to v$prev_version." "Regenerate it against that version."
-log "Applied v$prev_version and the new tests in $TREE"
+if [ -d "$TREE" ] && [ "$(tree_of "$TREE")" = "$(tree_of "$new")" ]; then
+	log "$TREE already holds v$prev_version and the new tests: kept"
+	git -C "$LINUX" worktree remove --force "$new"
+else
+	if [ -e "$TREE" ]; then
+		git -C "$LINUX" worktree remove --force "$TREE" 2>/dev/null || rm -rf "$TREE"
+	fi
+	git -C "$LINUX" worktree move "$new" "$TREE"
+fi
+log "v$prev_version and the new tests are in $TREE"
 
-LINUX=$TREE "$ROOT/scripts/build.sh" prev
+LINUX=$TREE "$ROOT/scripts/build.sh" "$VARIANT"
 make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests"
 
+mkdir -p "$OUTDIR/run"
 failed_all=1
 summary=()
 n=0
@@ -66,16 +91,16 @@ for c in $CASES; do
 	log "Case $n: $c"
 	RUN=$run GUEST_FILTER=$filter \
 		BOOT_APPEND="panic=-1 oops=panic hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M kunit.filter_glob=$glob" \
-		"$ROOT/scripts/boot.sh" prev >"$run.log" 2>&1 || true
+		"$ROOT/scripts/boot.sh" "$VARIANT" >"$run.log" 2>&1 || true
 	console=$run/console.log
 	verdict="passes on v$prev_version (the test does not tell the versions apart)"
 	if grep -qE 'Oops|kernel BUG|BUG:|Kernel panic' "$console" 2>/dev/null; then
-		verdict="FAILS on v$prev_version: the kernel crashed ($(grep -m1 -oE 'kernel BUG at [^ ]+|BUG: [^,]+|Oops[^,]*' "$console"))"
+		verdict="FAILS on v$prev_version: the kernel crashed ($(grep -m1 -oE 'kernel BUG at [^ ]+|BUG: [^,]+|Oops[^,]*' "$console" || true))"
 	elif [ "${c%%:*}" = kunit ] && grep -qE "not ok [0-9]+ ${glob#*.}\b" "$console"; then
 		verdict="FAILS on v$prev_version: $(grep -m1 -oE "not ok [0-9]+ ${glob#*.}" "$console")"
 	elif [ "${c%%:*}" = guest ] && { [ "$(cat "$run/guest-$filter.rc" 2>/dev/null || echo none)" != 0 ] ||
 		grep -qE 'WARNING:|Bad page state' "$console"; }; then
-		verdict="FAILS on v$prev_version: rc $(cat "$run/guest-$filter.rc" 2>/dev/null || echo none), $(grep -cE 'WARNING:|Bad page state' "$console") warning(s)"
+		verdict="FAILS on v$prev_version: rc $(cat "$run/guest-$filter.rc" 2>/dev/null || echo none), $(grep -cE 'WARNING:|Bad page state' "$console" || true) warning(s)"
 		verdict+="; $(grep -m1 -oE 'not ok [0-9]+ [a-z_]+' "$run/guest-$filter.ktap" 2>/dev/null || true)"
 	elif [ "${c%%:*}" = kunit ] && ! grep -qE "ok [0-9]+ ${glob#*.}\b" "$console"; then
 		verdict="did not run on v$prev_version (see $console)"
