@@ -7,7 +7,10 @@
 
 use crate::atom::LoomAtomic;
 use crate::scheme::{RefScheme, GUP_MAX_REFS, PAGEREF_FROZEN_BIT};
-use crate::world::{pfn_walker, speculative_getter, Dtor, Failure, Init, Th, World};
+use crate::world::{
+    in_flight_getter, in_flight_walker, pfn_walker, speculative_getter, Coverage, Dtor, Failure,
+    Init, Th, World,
+};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,15 +26,18 @@ pub enum Scenario {
     /// removes it and puts it; a speculative getter races.
     FreezeVsGet,
     /// The page starts frozen by its owner, who unfreezes, removes and
-    /// puts; a speculative getter's stray add races with the unfreeze.
+    /// puts; a speculative getter in flight (it looked the page up and read
+    /// it owned before the freeze) adds, racing with the unfreeze.
     UnfreezeVsStray,
     /// The page is free and has already absorbed one failed get
     /// (`FROZEN + 1`); one thread allocates, uses and frees it while a PFN
-    /// walker tries to get it (stray add vs `set_page_refcounted()`).
+    /// walker in flight (it read the page owned in its previous life) adds
+    /// (stray add vs `set_page_refcounted()`).
     AllocVsStray,
     /// The page is frozen with the most stray adds below the reset limit;
-    /// two PFN walkers push it over the limit and reset it while the owner
-    /// unfreezes and puts.
+    /// two PFN walkers in flight (they read it owned before the freeze)
+    /// push it over the limit and reset it while the owner unfreezes and
+    /// puts.
     OverflowReset,
     /// R9: the last owner P removes and puts; a speculative getter G that
     /// looked the page up gets, fails to re-validate and puts; a third
@@ -52,7 +58,8 @@ pub enum Scenario {
     /// a PFN walker.
     Mixed3,
     /// A struct page built from zeroed memory (HVO's shared vmemmap tail
-    /// pages), as the tree initialises it, nobody's page: two PFN walkers.
+    /// pages, mapped read-only), as the tree initialises it, nobody's page:
+    /// two PFN walkers.
     ZeroedVsWalker,
     /// gve: the owner biases its page (`page_ref_add(BIAS - 1)`), reads
     /// `page_ref_count()` for its recycle test, drops the bias and puts;
@@ -148,7 +155,7 @@ impl Scenario {
             Scenario::AllocVsStray => Init::Free {
                 raw: S::free_with_strays(1),
             },
-            Scenario::ZeroedVsWalker => Init::Free {
+            Scenario::ZeroedVsWalker => Init::ReadOnly {
                 raw: S::ZEROED_STRUCT_PAGE,
             },
             Scenario::OverflowReset => Init::Frozen {
@@ -171,14 +178,14 @@ impl Scenario {
             Scenario::UnfreezeVsStray => {
                 vec![
                     ("F", owner_unfreeze_remove_put::<S>),
-                    ("G", speculative_getter::<S>),
+                    ("G", in_flight_getter::<S>),
                 ]
             }
-            Scenario::AllocVsStray => vec![("N", allocator::<S>), ("W", pfn_walker::<S>)],
+            Scenario::AllocVsStray => vec![("N", allocator::<S>), ("W", in_flight_walker::<S>)],
             Scenario::OverflowReset => vec![
                 ("F", owner_unfreeze_put::<S>),
-                ("W1", pfn_walker::<S>),
-                ("W2", pfn_walker::<S>),
+                ("W1", in_flight_walker::<S>),
+                ("W2", in_flight_walker::<S>),
             ],
             Scenario::AbaOwnerDtor => vec![
                 ("P", owner_remove_put::<S>),
@@ -342,6 +349,10 @@ pub struct Outcome {
     /// appears, when it was searched for (see
     /// [`crate::report::first_bound`]).
     pub first_bound: Option<usize>,
+    /// Completed executions in which a failed get left a stray add.
+    pub stray_executions: usize,
+    /// Completed executions in which `page_ref_reset_frozen()` ran.
+    pub reset_executions: usize,
 }
 
 impl Outcome {
@@ -427,16 +438,18 @@ pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
 ) -> Outcome {
     let executions = Arc::new(AtomicUsize::new(0));
     let sink: Arc<Mutex<Option<Failure>>> = Arc::new(Mutex::new(None));
+    let cov = Arc::new(Coverage::default());
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = bound;
     let start = Instant::now();
     let result = {
         let executions = executions.clone();
         let sink = sink.clone();
+        let cov = cov.clone();
         panic::catch_unwind(AssertUnwindSafe(move || {
             builder.check(move || {
                 executions.fetch_add(1, Ordering::Relaxed);
-                let w = World::<S>::new(sc.init::<S>(), sink.clone());
+                let w = World::<S>::new(sc.init::<S>(), sink.clone(), cov.clone());
                 sc.run(&w);
                 w.final_check();
             })
@@ -458,5 +471,7 @@ pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
         elapsed,
         verdict,
         first_bound: None,
+        stray_executions: cov.strays.load(Ordering::Relaxed),
+        reset_executions: cov.resets.load(Ordering::Relaxed),
     }
 }

@@ -6,7 +6,7 @@ use crate::scheme::*;
 use std::fmt::Write as _;
 
 /// The schemes in table order, with what each is.
-pub const SCHEMES: [(&str, &str); 18] = [
+pub const SCHEMES: [(&str, &str); 19] = [
     ("mainline", "Linux 7.3: zero means dead"),
     ("assume-1", "zero means dead, the get's CAS loop assumes 1"),
     (
@@ -16,7 +16,7 @@ pub const SCHEMES: [(&str, &str); 18] = [
     ("series-v6", "the series v6: one-add get, final puts (a)"),
     (
         "series",
-        "the series v7: generic put (c), caller-context put (d), and the v7 fixes",
+        "the series v7: read-first get, generic put (c), caller-context put (d), and the v7 fixes",
     ),
     (
         "series+sub-cas",
@@ -35,6 +35,10 @@ pub const SCHEMES: [(&str, &str); 18] = [
         "v7 with every final put (d): the CAS loop that never stores 0",
     ),
     ("broken:undo-on-fail", "v7, a failed get decrements back"),
+    (
+        "broken:add-on-frozen",
+        "v7, the get adds without reading first (v6's get)",
+    ),
     (
         "broken:no-freeze-cas",
         "v7, the put that reaches 0 stores FROZEN and frees",
@@ -82,6 +86,7 @@ pub fn check_by_name_bounded(scheme: &str, sc: Scenario, bound: Option<usize>) -
         "series+read-cas" => check_bounded::<SeriesReadCas<L>>(sc, bound),
         "series+casput" => check_bounded::<SeriesCasPut<L>>(sc, bound),
         "broken:undo-on-fail" => check_bounded::<UndoOnFail<L>>(sc, bound),
+        "broken:add-on-frozen" => check_bounded::<AddOnFrozen<L>>(sc, bound),
         "broken:no-freeze-cas" => check_bounded::<NoFreezeCas<L>>(sc, bound),
         "broken:reset-store" => check_bounded::<ResetByStore<L>>(sc, bound),
         "broken:unfreeze-add" => check_bounded::<UnfreezeByAdd<L>>(sc, bound),
@@ -138,6 +143,64 @@ pub fn run_all(
         }
     }
     v
+}
+
+/// The scenarios that exist to exercise stray adds and the overflow reset.
+pub const STRAY_SCENARIOS: [Scenario; 4] = [
+    Scenario::UnfreezeVsStray,
+    Scenario::AllocVsStray,
+    Scenario::ZeroedVsWalker,
+    Scenario::OverflowReset,
+];
+
+/// For the stray scenarios present in `outcomes`: per scheme, how many
+/// completed executions left a stray add and how many ran the overflow
+/// reset (a cell that holds with 0 of both never exercised them).
+pub fn coverage(outcomes: &[Outcome]) -> String {
+    let columns: Vec<Scenario> = STRAY_SCENARIOS
+        .into_iter()
+        .filter(|sc| outcomes.iter().any(|o| o.scenario == *sc))
+        .collect();
+    if columns.is_empty() {
+        return String::new();
+    }
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\nStray scenarios: executions in which a failed get left a stray add / \
+         in which `page_ref_reset_frozen()` ran (completed executions only).\n"
+    );
+    let _ = write!(s, "| scheme |");
+    for sc in &columns {
+        let _ = write!(s, " {} |", sc.name());
+    }
+    let _ = writeln!(s);
+    let _ = write!(s, "|---|");
+    for _ in &columns {
+        let _ = write!(s, "---|");
+    }
+    let _ = writeln!(s);
+    for (scheme, _) in SCHEMES
+        .into_iter()
+        .filter(|(s, _)| outcomes.iter().any(|o| o.scheme == *s))
+    {
+        let _ = write!(s, "| {scheme} |");
+        for sc in &columns {
+            match outcomes
+                .iter()
+                .find(|o| o.scheme == scheme && o.scenario == *sc)
+            {
+                Some(o) => {
+                    let _ = write!(s, " {} / {} |", o.stray_executions, o.reset_executions);
+                }
+                None => {
+                    let _ = write!(s, " |");
+                }
+            }
+        }
+        let _ = writeln!(s);
+    }
+    s
 }
 
 /// The matrix as Markdown: the verdict table, then every counterexample's
@@ -200,6 +263,7 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
         }
         let _ = writeln!(s);
     }
+    s.push_str(&coverage(outcomes));
     let total: usize = outcomes.iter().map(|o| o.executions).sum();
     let secs: f64 = outcomes.iter().map(|o| o.elapsed.as_secs_f64()).sum();
     let _ = writeln!(

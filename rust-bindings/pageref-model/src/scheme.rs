@@ -41,10 +41,20 @@ pub const PAGEREF_FROZEN_BIT: u32 = 1 << 31;
 /// compares it, signed: -2^30 and up) resets the stray adds back to
 /// `PAGEREF_FROZEN`.
 pub const PAGEREF_SATURATED: u32 = PAGEREF_FROZEN_BIT + (1 << 30);
-/// `PAGEREF_OWNED_LIMIT` (v7, `1 << 30`): GUP-fast refuses a get of `refs`
-/// when the count is above `PAGEREF_OWNED_LIMIT - refs`, leaving 2^30 of
-/// headroom for adds that race past the check.
+/// `PAGEREF_OWNED_LIMIT` (v7, `1 << 30`): GUP-fast refuses a get when
+/// `page_ref_count() >= PAGEREF_OWNED_LIMIT`, leaving 2^30 of headroom for
+/// adds that race past the check.
 pub const PAGEREF_OWNED_LIMIT: u32 = 1 << 30;
+/// `NR_CPUS` as the model assumes it for `PAGEREF_MAX_RACY_ADD`: 64, the
+/// project's lean config (`CONFIG_NR_CPUS=64`).
+pub const NR_CPUS: u32 = 64;
+/// `PAGEREF_MAX_RACY_ADD` (v7, `(1 << 29) / NR_CPUS` = 2^23 with
+/// [`NR_CPUS`] = 64): the largest `nr` that v7's get adds unconditionally
+/// after reading the page owned. With at most `NR_CPUS` such adds in flight
+/// they land at most 2^29 on a page frozen after their read, below the
+/// 2^30 between `PAGEREF_FROZEN` and `PAGEREF_SATURATED`; bigger gets take
+/// a cmpxchg loop that never writes to a frozen page.
+pub const PAGEREF_MAX_RACY_ADD: u32 = (1 << 29) / NR_CPUS;
 /// `INT_MAX`: the largest owned count; one more reads as frozen.
 pub const INT_MAX: u32 = i32::MAX as u32;
 /// `USHRT_MAX`: the bias of the Intel drivers, and of gve from v7 on.
@@ -95,6 +105,12 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     /// before patch 3 renamed it); callers `folio_try_get()`,
     /// `folio_ref_try_add()`, `get_page_unless_frozen()`.
     fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool;
+    /// The rest of a speculative get of `nr` whose first read of the word
+    /// (if the get reads first) already returned `seen`: a getter in flight
+    /// that read the page owned before another thread froze or freed it.
+    /// A get that does not read first is the whole [`Self::try_get_probed`].
+    /// (Test set-up for the stray scenarios; the C is the same function.)
+    fn try_get_in_flight_probed<P: Probe>(&self, nr: u32, seen: u32, p: &P) -> bool;
     /// GUP-fast's get of `refs`: the overflow guard (a `page_ref_count()`
     /// read), then the speculative get. C: `try_get_folio()` in mm/gup.c.
     fn gup_fast_get_probed<P: Probe>(&self, refs: u32, p: &P) -> bool;
@@ -282,16 +298,23 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
     /// C (assume-1): the same loop entered with `c = 1` and no read.
     #[inline(always)]
     fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
+        if ASSUME_ONE {
+            return self.try_get_in_flight_probed(nr, 1, p);
+        }
+        let old = traced_read(&self.rc, p, Op::TryGet, "page_ref_add_unless_zero");
+        self.try_get_in_flight_probed(nr, old, p)
+    }
+
+    /// The cmpxchg loop of [`Self::try_get_probed`], entered with `seen`
+    /// (assume-1 never reads: its loop always starts at 1).
+    #[inline(always)]
+    fn try_get_in_flight_probed<P: Probe>(&self, nr: u32, seen: u32, p: &P) -> bool {
         let c_name = if ASSUME_ONE {
             "page_ref_add_unless_zero (assume 1)"
         } else {
             "page_ref_add_unless_zero"
         };
-        let mut old = if ASSUME_ONE {
-            1
-        } else {
-            traced_read(&self.rc, p, Op::TryGet, c_name)
-        };
+        let mut old = if ASSUME_ONE { 1 } else { seen };
         loop {
             if old == 0 {
                 return false;
@@ -406,6 +429,14 @@ pub mod parts {
         /// Take `nr` references unless the page is frozen; `R` resets stray
         /// adds that reached the limit.
         fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool;
+        /// The same get, in flight: its first read (if it reads first)
+        /// already returned `seen`.
+        fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            seen: u32,
+            p: &P,
+        ) -> bool;
     }
 
     /// How a final put drops `nr` references and freezes the page when they
@@ -451,22 +482,84 @@ pub mod parts {
 
     // -- gets ---------------------------------------------------------------
 
-    /// C: `page_ref_add_unless_frozen()` (v6 patch 4 on, v7):
+    /// The tail of v6's get and of v7's get for small `nr`:
     /// `v = atomic_add_return(nr)`; success iff `v > 0` as a signed int
     /// (bit 31 clear and not 0). A failure never decrements; a frozen
     /// `v >= PAGEREF_SATURATED` calls `page_ref_reset_frozen(page, v)`.
+    #[inline(always)]
+    fn add_return_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+        let v = traced_add(rc, p, Op::TryGet, "page_ref_add_unless_frozen", nr);
+        if v as i32 > 0 {
+            return true;
+        }
+        if value_frozen(v) && v >= PAGEREF_SATURATED {
+            R::reset(rc, v, p);
+        }
+        false
+    }
+
+    /// C: `page_ref_add_unless_frozen()` of v6 (patch 4 on):
+    /// `v = atomic_add_return(nr)` with no read first; success iff `v > 0`
+    /// as a signed int (bit 31 clear and not 0). A failure never
+    /// decrements; a frozen `v >= PAGEREF_SATURATED` calls
+    /// `page_ref_reset_frozen(page, v)`. It writes to every page it is
+    /// called on, frozen or not.
     pub struct AddReturn;
     impl Get for AddReturn {
         #[inline(always)]
         fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
-            let v = traced_add(rc, p, Op::TryGet, "page_ref_add_unless_frozen", nr);
-            if v as i32 > 0 {
-                return true;
+            add_return_get::<A, P, R>(rc, nr, p)
+        }
+        #[inline(always)]
+        fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            _seen: u32,
+            p: &P,
+        ) -> bool {
+            add_return_get::<A, P, R>(rc, nr, p)
+        }
+    }
+
+    /// C: `page_ref_add_unless_frozen(page, nr)` of v7
+    /// (include/linux/page_ref.h): `v = atomic_read()` (relaxed); a frozen
+    /// `v` gives up and writes nothing (HVO maps the struct pages of HugeTLB
+    /// tail pages read-only, and they are frozen). For
+    /// `nr > PAGEREF_MAX_RACY_ADD` a `try_cmpxchg(v -> v + nr)` loop that
+    /// gives up as soon as it sees a frozen value (fully ordered on success,
+    /// relaxed on failure); otherwise [`AddReturn`]'s tail: the add, success
+    /// iff the result is `> 0`, and the reset of a saturated frozen result.
+    pub struct ReadThenAdd;
+    impl Get for ReadThenAdd {
+        #[inline(always)]
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+            let v = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_frozen");
+            Self::try_get_in_flight::<A, P, R>(rc, nr, v, p)
+        }
+        #[inline(always)]
+        fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            seen: u32,
+            p: &P,
+        ) -> bool {
+            let mut v = seen;
+            if value_frozen(v) {
+                return false;
             }
-            if value_frozen(v) && v >= PAGEREF_SATURATED {
-                R::reset(rc, v, p);
+            if nr > PAGEREF_MAX_RACY_ADD {
+                loop {
+                    if value_frozen(v) {
+                        return false;
+                    }
+                    let new = v.wrapping_add(nr);
+                    match traced_cas(rc, p, Op::TryGet, "page_ref_add_unless_frozen", v, new) {
+                        Ok(()) => return true,
+                        Err(now) => v = now,
+                    }
+                }
             }
-            false
+            add_return_get::<A, P, R>(rc, nr, p)
         }
     }
 
@@ -477,8 +570,18 @@ pub mod parts {
     impl Get for CasLoopGet {
         #[inline(always)]
         fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+            let old = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_zero (patch 2)");
+            Self::try_get_in_flight::<A, P, R>(rc, nr, old, p)
+        }
+        #[inline(always)]
+        fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            seen: u32,
+            p: &P,
+        ) -> bool {
             let c_name = "page_ref_add_unless_zero (patch 2)";
-            let mut old = traced_read(rc, p, Op::TryGet, c_name);
+            let mut old = seen;
             loop {
                 if old as i32 <= 0 {
                     return false;
@@ -492,11 +595,24 @@ pub mod parts {
         }
     }
 
-    /// Broken: [`AddReturn`], but a failed get decrements back.
+    /// Broken: [`ReadThenAdd`], but a failed add decrements back.
     pub struct AddUndo;
     impl Get for AddUndo {
         #[inline(always)]
         fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+            let v = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_frozen");
+            Self::try_get_in_flight::<A, P, R>(rc, nr, v, p)
+        }
+        #[inline(always)]
+        fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            seen: u32,
+            p: &P,
+        ) -> bool {
+            if value_frozen(seen) {
+                return false;
+            }
             let v = traced_add(rc, p, Op::TryGet, "page_ref_add_unless_frozen", nr);
             if v as i32 > 0 {
                 return true;
@@ -768,12 +884,15 @@ pub mod parts {
     }
 
     /// C (v7): `try_get_folio()` refuses when
-    /// `folio_ref_count(folio) > PAGEREF_OWNED_LIMIT - refs`.
+    /// `folio_ref_count(folio) >= PAGEREF_OWNED_LIMIT` (`1 << 30`),
+    /// whatever `refs` is: an admitted get of at most `GUP_MAX_REFS` = 2^18
+    /// starts below 2^30, so 4096 of them racing past the check are needed
+    /// to reach 2^31.
     pub struct GuardOwnedLimit;
     impl Guard for GuardOwnedLimit {
         #[inline(always)]
-        fn admits(count: u32, refs: u32) -> bool {
-            count <= PAGEREF_OWNED_LIMIT.saturating_sub(refs)
+        fn admits(count: u32, _refs: u32) -> bool {
+            count < PAGEREF_OWNED_LIMIT
         }
     }
 
@@ -862,6 +981,11 @@ impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
     #[inline(always)]
     fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
         K::Get::try_get::<A, P, K::Reset>(&self.rc, nr, p)
+    }
+
+    #[inline(always)]
+    fn try_get_in_flight_probed<P: Probe>(&self, nr: u32, seen: u32, p: &P) -> bool {
+        K::Get::try_get_in_flight::<A, P, K::Reset>(&self.rc, nr, seen, p)
     }
 
     /// C: `try_get_folio()`: the guard on `folio_ref_count()`, then
@@ -982,11 +1106,12 @@ pub mod recipes {
         }
     );
     recipe!(
-        /// The series v7: generic final put (c), caller-context final put
-        /// (d), zeroed struct pages initialised frozen, GUP-fast's
-        /// owned-limit guard, gve at `USHRT_MAX`.
+        /// The series v7: the get reads first and never writes to a frozen
+        /// page, generic final put (c), caller-context final put (d), zeroed
+        /// struct pages initialised frozen, GUP-fast's owned-limit guard,
+        /// gve at `USHRT_MAX`.
         V7, Series = "series" {
-            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -994,7 +1119,7 @@ pub mod recipes {
     recipe!(
         /// v7 with every final put (generic and caller-context) shape (a).
         V7SubCas, SeriesSubCas = "series+sub-cas" {
-            get: AddReturn, put: SubThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
+            get: ReadThenAdd, put: SubThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1002,7 +1127,7 @@ pub mod recipes {
     recipe!(
         /// v7 with every final put shape (b).
         V7AssumeOwn, SeriesAssumeOwn = "series+assume-own" {
-            get: AddReturn, put: AssumeOwn, caller_put: AssumeOwn, reset: ResetCasLoop,
+            get: ReadThenAdd, put: AssumeOwn, caller_put: AssumeOwn, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1010,7 +1135,7 @@ pub mod recipes {
     recipe!(
         /// v7 with every final put shape (c).
         V7ReadCas, SeriesReadCas = "series+read-cas" {
-            get: AddReturn, put: ReadThenCas, caller_put: ReadThenCas, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: ReadThenCas, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1018,7 +1143,7 @@ pub mod recipes {
     recipe!(
         /// v7 with every final put shape (d).
         V7CasPut, SeriesCasPut = "series+casput" {
-            get: AddReturn, put: CasLoopFreeze, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            get: ReadThenAdd, put: CasLoopFreeze, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1032,9 +1157,19 @@ pub mod recipes {
         }
     );
     recipe!(
+        /// Broken: v7, but the get adds without reading first (v6's get):
+        /// it writes to frozen pages, HVO's read-only struct pages among
+        /// them.
+        AddOnFrozenR, AddOnFrozen = "broken:add-on-frozen" {
+            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
         /// Broken: v7, but every put that reaches 0 frees without the CAS.
         NoFreezeCasR, NoFreezeCas = "broken:no-freeze-cas" {
-            get: AddReturn, put: SubThenStore, caller_put: SubThenStore, reset: ResetCasLoop,
+            get: ReadThenAdd, put: SubThenStore, caller_put: SubThenStore, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1042,7 +1177,7 @@ pub mod recipes {
     recipe!(
         /// Broken: v7, but the overflow reset is a plain store.
         ResetStoreR, ResetByStore = "broken:reset-store" {
-            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetStore,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetStore,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1050,7 +1185,7 @@ pub mod recipes {
     recipe!(
         /// Broken: v7, but unfreeze adds the count (R11).
         UnfreezeAddR, UnfreezeByAdd = "broken:unfreeze-add" {
-            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: AddCount, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1058,7 +1193,7 @@ pub mod recipes {
     recipe!(
         /// Broken: v7, but zeroed struct pages keep their bare 0 (v6's HVO).
         BareZeroR, BareZeroInit = "broken:bare-zero-init" {
-            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedBare, bias: USHRT_MAX,
         }
@@ -1066,7 +1201,7 @@ pub mod recipes {
     recipe!(
         /// Broken: v7, but GUP-fast keeps v6's dead `< 0` guard.
         GuardV6R, GuardV6 = "broken:gup-guard-v6" {
-            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardNegative,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1074,7 +1209,7 @@ pub mod recipes {
     recipe!(
         /// Broken: v7, but gve still biases its pages to `INT_MAX`.
         GveIntMaxR, GveIntMax = "broken:gve-intmax" {
-            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: INT_MAX,
         }
@@ -1083,7 +1218,7 @@ pub mod recipes {
         /// Broken: v7, but the caller-context final put is left on v6's
         /// shape (a), with its zero window.
         CallerPutV6R, CallerPutV6 = "broken:caller-put-v6" {
-            get: AddReturn, put: ReadThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1092,7 +1227,7 @@ pub mod recipes {
         /// Broken: v7, but fsdax takes its reference with a plain
         /// `folio_ref_inc()` (the tree before patch 2).
         ThawByIncR, ThawIncrement = "broken:thaw-by-inc" {
-            get: AddReturn, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawByInc, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
@@ -1100,7 +1235,7 @@ pub mod recipes {
 }
 
 pub use recipes::{
-    BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, ResetByStore, Series,
+    AddOnFrozen, BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, ResetByStore, Series,
     SeriesAssumeOwn, SeriesCasPut, SeriesPatch2, SeriesReadCas, SeriesSubCas, SeriesV6,
     ThawIncrement, UndoOnFail, UnfreezeByAdd,
 };
@@ -1122,7 +1257,7 @@ mod tests {
             let s = T::from_raw(PAGEREF_FROZEN_BIT);
             assert_eq!(s.count(), 0);
             assert!(!s.try_get(1), "get on a free page fails");
-            assert_eq!(s.raw(), PAGEREF_FROZEN_BIT + 1, "and leaves a stray add");
+            assert!(T::is_free_value(s.raw()), "and leaves a free value");
             s.alloc_init();
             assert_eq!(s.count(), 1);
             assert!(s.try_get(2));
@@ -1156,11 +1291,55 @@ mod tests {
 
     #[test]
     fn series_reset_at_limit() {
-        let s = S::from_raw(PAGEREF_SATURATED - 2);
+        // v6 adds on any page; v7 only when its read saw the page owned (a
+        // getter in flight across the freeze).
+        let s = V6::from_raw(PAGEREF_SATURATED - 2);
         assert!(!s.try_get(1));
         assert_eq!(s.raw(), PAGEREF_SATURATED - 1, "below the limit: no reset");
         assert!(!s.try_get(1));
         assert_eq!(s.raw(), PAGEREF_FROZEN_BIT, "at the limit: reset to FROZEN");
+        let s = S::from_raw(PAGEREF_SATURATED - 2);
+        assert!(!s.try_get(1));
+        assert_eq!(s.raw(), PAGEREF_SATURATED - 2, "v7 reads frozen: no write");
+        assert!(!s.try_get_in_flight_probed(1, 1, &NoProbe));
+        assert_eq!(s.raw(), PAGEREF_SATURATED - 1, "read owned: it adds");
+        assert!(!s.try_get_in_flight_probed(1, 1, &NoProbe));
+        assert_eq!(s.raw(), PAGEREF_FROZEN_BIT, "at the limit: reset to FROZEN");
+    }
+
+    #[test]
+    fn v7_get_reads_first() {
+        assert_eq!(PAGEREF_MAX_RACY_ADD, 1 << 23, "NR_CPUS = 64");
+        // A frozen page (HVO's read-only tail pages among them) is never
+        // written, for any nr.
+        for nr in [1, PAGEREF_MAX_RACY_ADD, PAGEREF_MAX_RACY_ADD + 1] {
+            let s = S::from_raw(PAGEREF_FROZEN_BIT);
+            assert!(!s.try_get(nr));
+            assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+        }
+        // Small adds: the add itself; a failed one (read owned, then the
+        // page froze) leaves its stray add.
+        let s = S::from_raw(3);
+        assert!(s.try_get(PAGEREF_MAX_RACY_ADD));
+        assert_eq!(s.raw(), 3 + PAGEREF_MAX_RACY_ADD);
+        let s = S::from_raw(PAGEREF_FROZEN_BIT);
+        assert!(!s.try_get_in_flight_probed(PAGEREF_MAX_RACY_ADD, 1, &NoProbe));
+        assert_eq!(s.raw(), PAGEREF_FROZEN_BIT + PAGEREF_MAX_RACY_ADD);
+        // Big adds: the cmpxchg loop, which succeeds on an owned value and
+        // gives up on a frozen one without writing, even when its read was
+        // owned.
+        let big = PAGEREF_MAX_RACY_ADD + 1;
+        let s = S::from_raw(3);
+        assert!(s.try_get(big));
+        assert_eq!(s.raw(), 3 + big);
+        let s = S::from_raw(PAGEREF_FROZEN_BIT);
+        assert!(!s.try_get_in_flight_probed(big, 1, &NoProbe));
+        assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+        // The transient 0 of a v6-style put window still reads as not
+        // frozen, and the add takes it.
+        let s = S::from_raw(0);
+        assert!(s.try_get(big));
+        assert_eq!(s.raw(), big);
     }
 
     #[test]
@@ -1253,10 +1432,11 @@ mod tests {
         let v7 = S::from_raw(near);
         assert!(!v7.gup_fast_get(GUP_MAX_REFS));
         assert_eq!(v7.raw(), near);
-        let v7 = S::from_raw(PAGEREF_OWNED_LIMIT - GUP_MAX_REFS);
-        assert!(v7.gup_fast_get(GUP_MAX_REFS), "at the limit: admitted");
-        let v7 = S::from_raw(PAGEREF_OWNED_LIMIT - GUP_MAX_REFS + 1);
-        assert!(!v7.gup_fast_get(GUP_MAX_REFS), "one above: refused");
+        let v7 = S::from_raw(PAGEREF_OWNED_LIMIT - 1);
+        assert!(v7.gup_fast_get(GUP_MAX_REFS), "below the limit: admitted");
+        let v7 = S::from_raw(PAGEREF_OWNED_LIMIT);
+        assert!(!v7.gup_fast_get(1), "count >= PAGEREF_OWNED_LIMIT: refused");
+        assert_eq!(v7.raw(), PAGEREF_OWNED_LIMIT);
         // Mainline: the count goes negative and the guard only stops the
         // next get.
         let m = M::from_raw(near);

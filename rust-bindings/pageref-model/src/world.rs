@@ -37,13 +37,24 @@
 //!    owned value only by allocation, unfreeze or `page_ref_inc_or_thaw()`
 //!    (R4); no put runs on a value that is not owned;
 //! 6. at the end nothing leaks: all references are dropped, the page is
-//!    free, and its word is a free value (`FROZEN + k` or 0).
+//!    free, and its word is a free value (`FROZEN + k` or 0);
+//! 7. a struct page that HVO maps read-only (the shared vmemmap tail pages
+//!    of a HugeTLB folio) is never written: no RMW, no store, and no
+//!    cmpxchg, not even a failing one (a locked cmpxchg always writes back:
+//!    "The processor never produces a locked read without also producing a
+//!    locked write", Intel SDM, CMPXCHG).
+//!
+//! Each execution also records whether a failed get left a stray add (an
+//! add whose result is frozen) and whether `page_ref_reset_frozen()` ran;
+//! [`Coverage`] counts the executions that did, so that the stray scenarios
+//! are seen not to be vacuous.
 
 use crate::atom::LoomAtomic;
 use crate::probe::{Hex, Op, Probe, Step};
 use crate::scheme::RefScheme;
 use std::fmt::Write as _;
-use std::sync::atomic::Ordering::{Acquire, Release};
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How the model's violation panics start (see
@@ -87,10 +98,23 @@ impl Failure {
     }
 }
 
+/// Executions (of one scheme x scenario run) in which a stray add or the
+/// overflow reset happened. Plain std atomics: loom does not see them.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// Executions in which a failed get wrote a stray add.
+    pub strays: AtomicUsize,
+    /// Executions in which `page_ref_reset_frozen()` ran.
+    pub resets: AtomicUsize,
+}
+
 #[derive(Debug, Default)]
 struct Ghost {
     free: bool,
     frozen: bool,
+    read_only: bool,
+    strays: u32,
+    resets: u32,
     life: u32,
     refs: u32,
     window: u32,
@@ -114,6 +138,9 @@ pub enum Init {
     /// Free (in the allocator, or a struct page nobody owns), life 0,
     /// word `raw`.
     Free { raw: u32 },
+    /// A free struct page that HVO maps read-only, life 0, word `raw`
+    /// (property 7).
+    ReadOnly { raw: u32 },
 }
 
 /// The world of one execution.
@@ -122,11 +149,13 @@ pub struct World<S: RefScheme> {
     slot: LoomAtomic,
     ghost: Mutex<Ghost>,
     sink: Arc<Mutex<Option<Failure>>>,
+    cov: Arc<Coverage>,
 }
 
 impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
-    /// A world in state `init`; violations are reported into `sink`.
-    pub fn new(init: Init, sink: Arc<Mutex<Option<Failure>>>) -> Arc<Self> {
+    /// A world in state `init`; violations are reported into `sink`, stray
+    /// adds and resets counted in `cov`.
+    pub fn new(init: Init, sink: Arc<Mutex<Option<Failure>>>, cov: Arc<Coverage>) -> Arc<Self> {
         let mut g = Ghost::default();
         let (raw, slot) = match init {
             Init::OwnedPublished => {
@@ -149,11 +178,21 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
                 g.free = true;
                 (raw, 0)
             }
+            Init::ReadOnly { raw } => {
+                g.free = true;
+                g.read_only = true;
+                (raw, 0)
+            }
         };
         g.trace.push(format!(
-            "init: word {}, life {}, {}, slot {}",
+            "init: word {}, life {}, {}{}, slot {}",
             Hex(raw),
             g.life,
+            if g.read_only {
+                "mapped read-only, "
+            } else {
+                ""
+            },
             if g.free {
                 "free"
             } else if g.frozen {
@@ -172,6 +211,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
             slot: LoomAtomic::new(slot),
             ghost: Mutex::new(g),
             sink,
+            cov,
         })
     }
 
@@ -188,6 +228,12 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
         let th = self.thread("end");
         let raw = self.page.raw();
         let g = th.ghost();
+        if g.strays > 0 {
+            self.cov.strays.fetch_add(1, Relaxed);
+        }
+        if g.resets > 0 {
+            self.cov.resets.fetch_add(1, Relaxed);
+        }
         if g.window != 0 {
             let msg = format!("{} dec-and-test window(s) never closed", g.window);
             th.violate(g, msg);
@@ -289,6 +335,13 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
     /// Speculative get of `nr` references.
     pub fn try_get_n(&self, nr: u32) -> bool {
         let ok = self.w.page.try_get_probed(nr, self);
+        self.got(ok, nr)
+    }
+
+    /// The rest of a get of `nr` whose first read already returned `seen`
+    /// (a getter in flight: see [`RefScheme::try_get_in_flight_probed`]).
+    pub fn try_get_in_flight(&self, nr: u32, seen: u32) -> bool {
+        let ok = self.w.page.try_get_in_flight_probed(nr, seen, self);
         self.got(ok, nr)
     }
 
@@ -603,6 +656,30 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                 self.violate(g, "put on a page whose word is not an owned value".into());
             }
         }
+        // Property 7: HVO's read-only struct pages are never written.
+        if g.read_only {
+            let write = match step {
+                Step::Rmw { .. } | Step::Store { .. } => Some("writes"),
+                Step::Cas { expect, seen, .. } if seen == expect => Some("writes"),
+                Step::Cas { .. } => Some("runs a (failing) locked cmpxchg on"),
+                _ => None,
+            };
+            if let Some(how) = write {
+                let msg =
+                    format!("{c_name} {how} a struct page that HVO maps read-only: it faults");
+                self.violate(g, msg);
+            }
+        }
+        if op == Op::TryGet {
+            if let Step::Rmw { new, .. } = step {
+                if S::ZERO_TRANSIENT && crate::scheme::value_frozen(new) {
+                    g.strays += 1;
+                }
+            }
+        }
+        if op == Op::Reset {
+            g.resets += 1;
+        }
         match step {
             Step::WindowOpen => g.window += 1,
             Step::WindowClose => g.window -= 1,
@@ -633,6 +710,29 @@ pub fn speculative_getter<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
         th.use_page(Some(life));
     }
     th.put(Dtor::PageState);
+}
+
+/// A speculative getter in flight: it looked up life 1 and read the word
+/// owned (1) before the scenario's start froze or freed the page; the rest
+/// of its get, re-validate, use, put.
+pub fn in_flight_getter<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if !th.try_get_in_flight(1, 1) {
+        return;
+    }
+    if th.revalidate(1) {
+        th.use_page(Some(1));
+    }
+    th.put(Dtor::PageState);
+}
+
+/// A PFN walker in flight: it read the word owned (1) before the
+/// scenario's start froze or freed the page; the rest of its get, check,
+/// put.
+pub fn in_flight_walker<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if th.try_get_in_flight(1, 1) {
+        th.use_page(None);
+        th.put(Dtor::PageState);
+    }
 }
 
 /// A PFN walker: get by address, check, put.

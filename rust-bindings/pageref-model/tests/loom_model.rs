@@ -27,12 +27,15 @@ const CROSSED: Option<&str> = Some("the count crossed INT_MAX and the page reads
 const RESET_OVER_OWNED: Option<&str> = Some("the page reads as frozen while it has owners");
 const BARE_GET: Option<&str> = Some("the word of a free page became 1: it now reads as owned");
 const BARE_LEFT: Option<&str> = Some("the free page carries word 0, not a free value");
+const READ_ONLY: Option<&str> = Some("a struct page that HVO maps read-only: it faults");
 
 // Column order = Scenario::ALL: put-vs-get, freeze-vs-get, unfreeze-vs-stray,
 // alloc-vs-stray, zeroed-vs-walker, gve-bias, gup-near-limit, overflow-reset,
 // aba-owner-dtor, aba-page-dtor, aba-mixed, aba-generic-stale, mixed-3, thaw.
 const MAINLINE: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
-const ASSUME_ONE: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+// Its get enters the cmpxchg loop without a read: on HVO's read-only
+// struct pages even the failing locked cmpxchg faults.
+const ASSUME_ONE: Expect = [H, H, H, H, READ_ONLY, H, H, H, H, H, H, H, H, H];
 // Before patch 4 the get refuses the transient 0, so nothing can revive a
 // page inside a put's window: no ABA. It refuses the bare 0 of a zeroed
 // struct page too, but leaves it there (not a free value), and its
@@ -53,6 +56,8 @@ const CASPUT: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
 const UNDO: Expect = [
     H, OWNED, OWNED, OWNED, H, H, H, OWNED, OWNED, OWNED, OWNED, OWNED, H, OWNED,
 ];
+// v7 with v6's get: it adds to HVO's read-only (frozen) struct pages.
+const ADD_ON_FROZEN: Expect = [H, H, H, H, READ_ONLY, H, H, H, H, H, H, H, H, H];
 const NO_CAS: Expect = [
     DOUBLE, DOUBLE, DOUBLE, DOUBLE, H, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE,
     DOUBLE, DOUBLE,
@@ -166,6 +171,11 @@ fn series_casput() {
 #[test]
 fn broken_undo_on_fail() {
     run("broken:undo-on-fail", UNDO);
+}
+
+#[test]
+fn broken_add_on_frozen() {
+    run("broken:add-on-frozen", ADD_ON_FROZEN);
 }
 
 #[test]
@@ -286,4 +296,37 @@ fn first_bounds_leave_two_spare() {
             sc.name()
         );
     }
+}
+
+/// The stray scenarios are not vacuous for v7, whose get adds only after
+/// reading the page owned: their getters are in flight (they read the page
+/// owned before it was frozen or freed), so some executions leave a stray
+/// add, and in overflow-reset some run `page_ref_reset_frozen()`. On HVO's
+/// read-only struct pages v7 writes nothing at all.
+#[test]
+fn v7_stray_scenarios_reach_strays_and_reset() {
+    QUIET.call_once(pageref_model::check::quiet_counterexamples);
+    for sc in [
+        Scenario::UnfreezeVsStray,
+        Scenario::AllocVsStray,
+        Scenario::OverflowReset,
+    ] {
+        let o = check_by_name("series", sc);
+        println!(
+            "{} ({} with a stray add, {} with a reset)",
+            o.summary(),
+            o.stray_executions,
+            o.reset_executions
+        );
+        assert!(!o.found());
+        assert!(o.stray_executions > 0, "{}: no stray add", sc.name());
+        if sc == Scenario::OverflowReset {
+            assert!(
+                o.reset_executions > 0,
+                "overflow-reset: the reset never ran"
+            );
+        }
+    }
+    let o = check_by_name("series", Scenario::ZeroedVsWalker);
+    assert!(!o.found() && o.stray_executions == 0);
 }
