@@ -89,6 +89,9 @@ w1-check: linux ## compile every C file the series touches with W=1 (allyesconfi
 lint: ## shellcheck, Python syntax, Rust fmt/clippy of the host crates
 	scripts/lint.sh
 
+kunit-uml: linux ## the page_ref KUnit suite with the kernel's kunit.py and its .kunitconfig, on UML with 2 CPUs (~3 min)
+	scripts/kunit-uml.sh
+
 rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments), rustdoc, no warnings
 	scripts/rust-lint.sh
 
@@ -101,10 +104,10 @@ codegen-rust: build ## generated code of the Rust folio wrappers with and withou
 # The commit under test is taken before anything runs and recorded only if
 # everything passed: make send refuses a series that make check did not pass.
 CHECKED := $(shell git -C $(LINUX) rev-parse -q --verify pageref 2>/dev/null)
-check: setup linux lint check-export checkpatch model litmus roundtrip build rust-lint boot ## the whole test suite (CI runs this)
+check: setup linux lint check-export checkpatch model litmus roundtrip kunit-uml build rust-lint boot ## the whole test suite (CI runs this)
 	@c=$$(git -C $(LINUX) rev-parse pageref); \
 	if [ -n "$(CHECKED)" ] && [ "$$c" != "$(CHECKED)" ]; then \
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml codegen codegen-rust check
