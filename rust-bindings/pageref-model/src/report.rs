@@ -170,16 +170,7 @@ pub fn coverage(outcomes: &[Outcome]) -> String {
         "\nStray scenarios: executions in which a failed get left a stray add / \
          in which `page_ref_reset_frozen()` ran (completed executions only).\n"
     );
-    let _ = write!(s, "| scheme |");
-    for sc in &columns {
-        let _ = write!(s, " {} |", sc.name());
-    }
-    let _ = writeln!(s);
-    let _ = write!(s, "|---|");
-    for _ in &columns {
-        let _ = write!(s, "---|");
-    }
-    let _ = writeln!(s);
+    table_header(&mut s, &columns);
     for (scheme, _) in SCHEMES
         .into_iter()
         .filter(|(s, _)| outcomes.iter().any(|o| o.scheme == *s))
@@ -203,6 +194,20 @@ pub fn coverage(outcomes: &[Outcome]) -> String {
     s
 }
 
+/// The header of a Markdown table with one column per scenario.
+fn table_header(s: &mut String, columns: &[Scenario]) {
+    let _ = write!(s, "| scheme |");
+    for sc in columns {
+        let _ = write!(s, " {} |", sc.name());
+    }
+    let _ = writeln!(s);
+    let _ = write!(s, "|---|");
+    for _ in columns {
+        let _ = write!(s, "---|");
+    }
+    let _ = writeln!(s);
+}
+
 /// The matrix as Markdown: the verdict table, then every counterexample's
 /// trace (the first one found per scheme x scenario).
 pub fn markdown(outcomes: &[Outcome]) -> String {
@@ -217,16 +222,7 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
         .into_iter()
         .filter(|sc| outcomes.iter().any(|o| o.scenario == *sc))
         .collect();
-    let _ = write!(s, "| scheme |");
-    for sc in &columns {
-        let _ = write!(s, " {} |", sc.name());
-    }
-    let _ = writeln!(s);
-    let _ = write!(s, "|---|");
-    for _ in &columns {
-        let _ = write!(s, "---|");
-    }
-    let _ = writeln!(s);
+    table_header(&mut s, &columns);
     let mut traces = String::new();
     let mut n = 0;
     for (scheme, _) in SCHEMES
