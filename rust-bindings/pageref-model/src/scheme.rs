@@ -693,16 +693,18 @@ pub mod parts {
     }
 
     /// Final put shape (d), v7's caller-context `page_ref_sub_and_freeze()`:
-    /// `old = nr` (the caller holds the last references, no read first);
-    /// loop `new = old == nr ? PAGEREF_FROZEN : old - nr;
-    /// atomic_try_cmpxchg(&v, &old, new)` until it succeeds; true iff it
-    /// stored `FROZEN`. It never stores 0.
+    /// `old = atomic_read()` (relaxed); loop `new = old == nr ?
+    /// PAGEREF_FROZEN : old - nr; atomic_try_cmpxchg(&v, &old, new)` until it
+    /// succeeds; true iff it stored `FROZEN`. It never stores 0. (Until
+    /// 2026-11-29 22:15 UTC it started from `old = nr` without the read; the
+    /// C changed because `page_frag_free()` mostly drops one reference of
+    /// many, which then paid a failed cmpxchg first.)
     pub struct CasLoopFreeze;
     impl Put for CasLoopFreeze {
         const C_NAME: &'static str = "page_ref_sub_and_freeze";
         #[inline(always)]
         fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
-            let mut old = nr;
+            let mut old = traced_read(rc, p, Op::Put, Self::C_NAME);
             loop {
                 let new = if old == nr {
                     PAGEREF_FROZEN_BIT
