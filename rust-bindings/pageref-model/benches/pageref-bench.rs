@@ -87,7 +87,7 @@ const FINAL_PUT: [(&str, &str, Single, Single); 5] = [
     ),
     (
         "d-cas-loop (series caller)",
-        "locked cmpxchg(nr -> FROZEN), no load",
+        "load + locked cmpxchg(nr -> FROZEN), loop",
         put_only::<Series<A>, true>,
         alloc_put::<Series<A>, true>,
     ),
