@@ -12,6 +12,7 @@
 #                                  one 1 GB HugeTLB page reserved at boot, so
 #                                  that HVO's boot-time path runs and
 #                                  selftests/c/hugetlb_vmemmap.c can demote it)
+#   BOOT_APPEND_EXTRA="..."        appended to BOOT_APPEND (e.g. kunit.filter_glob=)
 #   KVM=auto|0|1                   auto probes /dev/kvm once and caches it
 #   BOOT_TIMEOUT=s                 hard limit for one boot (default 900 TCG, 300 KVM)
 #   GUEST_FILTER=glob              run only matching guest programs
@@ -25,7 +26,7 @@ BUILD=$OUTDIR/build/$VARIANT
 RUN=${RUN:-$OUTDIR/run/$VARIANT}
 CPUS=${CPUS:-$(nproc)}
 MEMORY=${MEMORY:-4G}
-BOOT_APPEND=${BOOT_APPEND:-panic=-1 oops=panic hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M}
+BOOT_APPEND="${BOOT_APPEND:-panic=-1 oops=panic hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M}${BOOT_APPEND_EXTRA:+ $BOOT_APPEND_EXTRA}"
 BIN=${GUEST_BIN:-$OUTDIR/selftests/bin}
 
 need vng "Run: scripts/setup.sh (installs virtme-ng into .venv)"

@@ -89,8 +89,7 @@ for c in $CASES; do
 	*) die "case '$c' is neither kunit:<suite>.<case> nor guest:<program>." ;;
 	esac
 	log "Case $n: $c"
-	RUN=$run GUEST_FILTER=$filter \
-		BOOT_APPEND="panic=-1 oops=panic hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M kunit.filter_glob=$glob" \
+	RUN=$run GUEST_FILTER=$filter BOOT_APPEND_EXTRA="kunit.filter_glob=$glob" \
 		"$ROOT/scripts/boot.sh" "$VARIANT" >"$run.log" 2>&1 || true
 	console=$run/console.log
 	verdict="passes on v$prev_version (the test does not tell the versions apart)"
