@@ -70,6 +70,12 @@ litmus: ## LKMM litmus tests of the protocol, checked with herd7
 bench: setup linux ## A/B guest benchmarks: baseline vs pageref, alternating boots; appends to Documentation/benchmarks.md
 	scripts/bench.sh
 
+bench-uml: linux ## A/B in-kernel benchmark on real CPUs: UML kernels of base and series, alternating boots; appends to Documentation/benchmarks.md
+	scripts/uml-bench.sh
+
+bench-bundle: linux ## tarball of the UML and host benchmarks for a bigger x86_64 machine (out/bundle/)
+	scripts/uml-bundle.sh
+
 series: linux ## the vN mails in out/series/vN: checkpatch --strict, To/Cc from get_maintainer
 	scripts/series.sh
 
@@ -110,4 +116,4 @@ check: setup linux lint check-export checkpatch model litmus roundtrip kunit-uml
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml codegen codegen-rust check

@@ -46,14 +46,16 @@ def read_run(run):
                 except ValueError:
                     print(f"bench-report: {path}: not a number: {line.strip()}",
                           file=sys.stderr)
-    status = ["?", "?", "?", "?"]
+    status = ["?", "?", "?", "?", "?"]
     try:
         with open(os.path.join(run, "boot.status")) as f:
-            status = (f.read().split() + status)[:4]
+            status = (f.read().split() + status)[:5]
     except OSError:
         pass
-    accel = "TCG" if status[2] == "--disable-kvm" else ("KVM" if status[2] == "kvm" else "?")
-    return values, {"elapsed": status[1], "accel": accel, "cpus": status[3]}
+    accel = {"--disable-kvm": "TCG", "kvm": "KVM", "uml": "UML"}.get(status[2], "?")
+    # UML runs (scripts/uml-bench-run.sh) add the host CPU seconds of the process.
+    return values, {"elapsed": status[1], "accel": accel, "cpus": status[3],
+                    "cpu_seconds": status[4]}
 
 
 def sort_key(cell):
@@ -82,6 +84,15 @@ def ranges(av, bv):
     if len(av) < 3 or len(bv) < 3:
         return "n<3"
     return "overlap" if max(av) >= min(bv) and max(bv) >= min(av) else "disjoint"
+
+
+def pair_ratios(runs, cell):
+    """min..max of B_i / A_i over the alternating pairs that both have the cell."""
+    rs = [b[cell] / a[cell] for (a, _), (b, _) in zip(runs["A"], runs["B"])
+          if cell in a and cell in b and a[cell] > 0]
+    if len(rs) < 2:
+        return "-"
+    return f"{min(rs):.2f}..{max(rs):.2f}"
 
 
 def host_model():
@@ -141,8 +152,18 @@ def main():
     if a.load_before:
         out.append(f"- host load average before the run: {a.load_before}, after: "
                    f"{' '.join(open('/proc/loadavg').read().split()[:3])}")
-    out.append(f"- guests: {', '.join(vcpus)} vCPUs, {a.memory} memory, under **{accel}**"
-               + (" (emulation)" if accel == "TCG" else ""))
+    if accel == "UML":
+        out.append(f"- kernels: UML (ARCH=um) host processes, {', '.join(vcpus)} virtual CPUs "
+                   f"(one host thread each), {a.memory} memory")
+        busy = [float(s["cpu_seconds"]) / float(s["elapsed"]) for s in statuses
+                if s["cpu_seconds"] != "?" and s["elapsed"] not in ("?", "0", "0.0")]
+        if busy:
+            out.append(f"- host CPU time / wall time of each UML process: "
+                       f"{min(busy):.2f}..{max(busy):.2f} (above 1: its virtual CPUs ran "
+                       "at the same time on different host CPUs)")
+    else:
+        out.append(f"- guests: {', '.join(vcpus)} vCPUs, {a.memory} memory, under **{accel}**"
+                   + (" (emulation)" if accel == "TCG" else ""))
     out.append(f"- A = `{a.a_label}`{' (' + a.a_kernel + ')' if a.a_kernel else ''}, "
                f"B = `{a.b_label}`{' (' + a.b_kernel + ')' if a.b_kernel else ''}; "
                f"{len(a.a)} + {len(a.b)} boots, alternating A, B; "
@@ -154,14 +175,21 @@ def main():
         out.append("**Pipeline self-test: A and B boot the same kernel, so every ratio "
                    "should be close to 1.00; its spread shows the noise of the setup. "
                    "Not a result.**\n")
-    caveat = (f"Guests ran under {accel}"
-              + (" emulation: absolute figures are not claims about any hardware"
-                 if accel == "TCG" else ": absolute figures depend on this host")
-              + "; only the B/A ratios of this one alternating run are compared.")
+    if accel == "UML":
+        caveat = ("The kernels ran as UML processes: the page-count atomics are this host's "
+                  "own instructions on its own cores, but the scheduler, timer and idle "
+                  "paths are UML's, so absolute figures are not bare-metal figures; only "
+                  "the B/A ratios of this one alternating run are compared.")
+    else:
+        caveat = (f"Guests ran under {accel}"
+                  + (" emulation: absolute figures are not claims about any hardware"
+                     if accel == "TCG" else ": absolute figures depend on this host")
+                  + "; only the B/A ratios of this one alternating run are compared.")
     out.append(caveat + "\n")
     out.append(f"| benchmark | cell | metric (better) | A `{a.a_label}` median (min..max) {tag} "
-               f"| B `{a.b_label}` median (min..max) {tag} | B/A {tag} | A, B ranges |")
-    out.append("|---|---|---|---|---|---|---|")
+               f"| B `{a.b_label}` median (min..max) {tag} | B/A {tag} "
+               f"| B/A per pair, min..max | A, B ranges |")
+    out.append("|---|---|---|---|---|---|---|---|")
     for cell in cells:
         name, params, metric = cell
         av = [v[cell] for v, _ in runs["A"] if cell in v]
@@ -174,9 +202,14 @@ def main():
             ratio = f"{statistics.median(bv) / statistics.median(av):.2f}"
         better = BETTER.get(metric, "?")
         out.append(f"| {name} | {params or '-'} | {metric} ({better}) | {cell_text(av)} "
-                   f"| {cell_text(bv)} | {ratio} | {ranges(av, bv)} |")
+                   f"| {cell_text(bv)} | {ratio} | {pair_ratios(runs, cell)} "
+                   f"| {ranges(av, bv)} |")
     if not cells:
-        out.append("| (no benchmark lines) | | | | | | |")
+        out.append("| (no benchmark lines) | | | | | | | |")
+    out.append("")
+    out.append("B/A per pair: the ratio of each B boot to the A boot just before it "
+               "(the boots alternate A, B, A, B, ...), lowest..highest; a range that "
+               "does not contain 1.00 is a difference that every pair of this run agrees on.")
     out.append("")
     out.append("A, B ranges: *overlap* when the min..max of A and of B overlap (the "
                "difference is within this run's noise), *disjoint* when not, *n<3* "

@@ -5,8 +5,13 @@
 # commit in base..pageref, build it (out/build/bisect, incremental from the
 # previous one) and boot it with the same judge as make check. Slow: one
 # near-full rebuild per patch, since page_ref.h is included everywhere.
+# Step 0 is the base itself, built and not booted (it has none of the
+# series' suites): its vmlinux is what the size report compares against.
+# Each step's vmlinux is kept in out/bisect/vmlinux-N, and the kernel's
+# scripts/bloat-o-meter writes what the patch added to out/bisect/bloat-N.txt
+# (against step N-1) and out/bisect/bloat-total.txt (base against the last).
 #
-#   scripts/bisect-check.sh            every patch
+#   scripts/bisect-check.sh            the base and every patch
 #   scripts/bisect-check.sh 3 5        only patches 3 and 5 of the series; the
 #                                      other lines of the summary are kept
 set -euo pipefail
@@ -23,33 +28,52 @@ if [ ! -d "$WT" ]; then
 fi
 make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests"
 summary=$OUTDIR/bisect-summary.txt
+SIZES=$OUTDIR/bisect
+mkdir -p "$SIZES"
+# bloat-o-meter's last line: "Total: Before=..., After=..., chg +0.01%"
+size_report() { # step
+	local n=$1 prev=$(($1 - 1))
+	[ -f "$SIZES/vmlinux-$prev" ] || { echo "no size report (step $prev not built)"; return; }
+	"$WT/scripts/bloat-o-meter" "$SIZES/vmlinux-$prev" "$SIZES/vmlinux-$n" >"$SIZES/bloat-$n.txt" 2>&1 ||
+		{ echo "bloat-o-meter failed, see $SIZES/bloat-$n.txt"; return; }
+	head -n 1 "$SIZES/bloat-$n.txt"
+}
 if [ $# -eq 0 ]; then
 	: >"$summary"
 else
 	touch "$summary"
 fi
 fail=0
-for i in "${!commits[@]}"; do
-	n=$((i + 1))
+steps=("$(git -C "$LINUX" rev-parse base)" "${commits[@]}")
+for n in "${!steps[@]}"; do
 	if [ $# -gt 0 ]; then
 		[[ " $* " == *" $n "* ]] || continue
 		sed -i "/^$n\//d" "$summary"
 	fi
-	c=${commits[$i]}
+	c=${steps[$n]}
 	subject=$(git -C "$LINUX" log -1 --format=%s "$c")
-	log "patch $n/${#commits[@]}: $subject"
+	[ "$n" -gt 0 ] || subject="base: $subject"
+	log "step $n/${#commits[@]}: $subject"
 	git -C "$WT" checkout -q --detach "$c"
 	result=ok
 	if ! LINUX=$WT "$ROOT/scripts/build.sh" bisect; then
 		result="BUILD FAILED (see $OUTDIR/logs/build-bisect.log)"
+	elif ! cp "$OUTDIR/build/bisect/vmlinux" "$SIZES/vmlinux-$n"; then
+		result="no vmlinux after the build"
+	elif [ "$n" -eq 0 ]; then
+		result="ok: built (the base is not booted)"
 	elif ! LINUX=$WT RUN=$OUTDIR/run/bisect-$n "$ROOT/scripts/boot.sh" bisect >"$OUTDIR/logs/boot-bisect-$n.log" 2>&1; then
 		result="BOOT/TESTS FAILED (see $OUTDIR/logs/boot-bisect-$n.log)"
 	else
-		result="ok: $(tail -n 1 "$OUTDIR/logs/boot-bisect-$n.log")"
+		result="ok: $(tail -n 1 "$OUTDIR/logs/boot-bisect-$n.log"); size: $(size_report "$n")"
 	fi
 	[[ $result == ok* ]] || fail=1
 	printf '%d/%d %s: %s\n' "$n" "${#commits[@]}" "$subject" "$result" | tee -a "$summary"
 	sort -n -t/ -k1,1 -o "$summary" "$summary"
 done
+if [ -f "$SIZES/vmlinux-0" ] && [ -f "$SIZES/vmlinux-$((${#steps[@]} - 1))" ]; then
+	"$WT/scripts/bloat-o-meter" "$SIZES/vmlinux-0" "$SIZES/vmlinux-$((${#steps[@]} - 1))" \
+		>"$SIZES/bloat-total.txt" 2>&1 || true
+fi
 [ $fail -eq 0 ] || die "some patches do not build or boot on their own." "See $summary"
 log "every patch builds and boots on its own ($summary)"

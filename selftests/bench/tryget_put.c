@@ -14,9 +14,10 @@
  *
  *   # BENCH tryget_put_shared threads=N ns_per_op=X    N threads, one folio
  *   # BENCH tryget_put_private threads=N ns_per_op=X   a folio per thread
+ *   # BENCH final_put threads=N ns_per_op=X            final puts, per thread
  *
- * with X = sum of the threads' run times / sum of their pairs, and one
- * test point each. Exit status 0 only when the module loaded, ran and
+ * with X = sum of the threads' run times / sum of their pairs (or puts),
+ * and one test point each. Exit status 0 only when the module loaded, ran and
  * reported every test point ok; otherwise a KTAP failure with the reason
  * (and the module's kernel log lines, e.g. a module built for the other
  * kernel, which it refuses).

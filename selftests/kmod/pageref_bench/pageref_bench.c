@@ -28,10 +28,29 @@
  * loop overhead included. One KTAP test point per line: ok when every
  * thread did work, no folio_try_get() failed and every folio's count is
  * back to the allocation's single reference.
+ *
+ * A third case times the freeing put: each thread allocates PB_FREE_BATCH
+ * order-0 folios (not timed), then puts each one's only reference (timed),
+ * so that X of
+ *
+ *   # BENCH final_put threads=T ns_per_op=X
+ *
+ * is one final folio_put(): the put to zero (the series' freeze) and the
+ * free to the per-CPU lists, with their drain to the buddy allocator when
+ * they fill. Its test point is ok when every thread did work and no
+ * allocation failed.
+ *
+ * Built into a kernel instead of as a module (the UML benchmark kernels of
+ * scripts/uml-bench.sh), the benchmark runs at boot with the parameters
+ * from the command line ("pageref_bench.seconds=2") and the report is also
+ * printed to the kernel log, one line per printk, prefixed "pageref_bench: ".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#ifdef MODULE
+/* Generated for modules only; a built-in benchmark is its kernel's own. */
 #include <generated/utsversion.h>
+#endif
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
@@ -51,6 +70,8 @@
 
 /* folio_try_get() + folio_put() pairs between two reads of the clock. */
 #define PB_CHUNK		1024
+/* Folios allocated, then put, per timed batch of the final_put case. */
+#define PB_FREE_BATCH		64
 #define PB_MAX_COUNTS		64
 #define PB_REPORT_SIZE		(16 * 1024)
 
@@ -66,9 +87,22 @@ static int max_threads;
 module_param(max_threads, int, 0444);
 MODULE_PARM_DESC(max_threads, "highest thread count (default: online CPUs)");
 
+enum pb_case {
+	PB_SHARED,
+	PB_PRIVATE,
+	PB_FINAL_PUT,
+};
+
+static const char *const pb_case_name[] = {
+	[PB_SHARED] = "tryget_put_shared",
+	[PB_PRIVATE] = "tryget_put_private",
+	[PB_FINAL_PUT] = "final_put",
+};
+
 struct pb_worker {
 	struct task_struct *task;
 	struct folio *folio;
+	enum pb_case mode;
 	struct completion *go;
 	atomic_t *waiting;
 	struct completion *all_waiting;
@@ -84,6 +118,34 @@ static struct dentry *pb_dir;
 static struct debugfs_blob_wrapper pb_blob;
 static char *pb_report;
 
+/*
+ * The final_put case: batches of PB_FREE_BATCH folios, allocated outside
+ * the timed part and freed inside it; w->ns is the time spent putting.
+ */
+static void pb_final_puts(struct pb_worker *w)
+{
+	struct folio *batch[PB_FREE_BATCH];
+	ktime_t t0, t1;
+	unsigned int i, n;
+
+	do {
+		for (n = 0; n < PB_FREE_BATCH; n++) {
+			batch[n] = folio_alloc(GFP_KERNEL, 0);
+			if (unlikely(!batch[n])) {
+				w->failed = true;
+				break;
+			}
+		}
+		t0 = ktime_get();
+		for (i = 0; i < n; i++)
+			folio_put(batch[i]);
+		t1 = ktime_get();
+		w->ops += n;
+		w->ns += ktime_to_ns(ktime_sub(t1, t0));
+		cond_resched();
+	} while (!w->failed && ktime_before(t1, *w->deadline));
+}
+
 static int pb_worker_fn(void *data)
 {
 	struct pb_worker *w = data;
@@ -95,6 +157,10 @@ static int pb_worker_fn(void *data)
 	if (atomic_dec_and_test(w->waiting))
 		complete(w->all_waiting);
 	wait_for_completion(w->go);
+	if (w->mode == PB_FINAL_PUT) {
+		pb_final_puts(w);
+		kthread_complete_and_exit(&w->exited, 0);
+	}
 	start = ktime_get();
 	do {
 		for (i = 0; i < PB_CHUNK; i++) {
@@ -116,11 +182,11 @@ static int pb_worker_fn(void *data)
 
 /*
  * One cell: nthreads kthreads on the first nthreads CPUs of @cpus, on
- * folios[0] (shared) or folios[i] (private). Returns 0 or -errno; the
- * caller reads the workers' results.
+ * folios[0] (shared), folios[i] (private) or folios of their own
+ * (final_put). Returns 0 or -errno; the caller reads the workers' results.
  */
 static int pb_run_cell(struct pb_worker *w, int nthreads, const unsigned int *cpus,
-		       struct folio **folios, bool shared)
+		       struct folio **folios, enum pb_case mode)
 {
 	DECLARE_COMPLETION_ONSTACK(go);
 	DECLARE_COMPLETION_ONSTACK(all_waiting);
@@ -130,7 +196,8 @@ static int pb_run_cell(struct pb_worker *w, int nthreads, const unsigned int *cp
 
 	for (i = 0; i < nthreads; i++) {
 		w[i] = (struct pb_worker) {
-			.folio = folios[shared ? 0 : i],
+			.folio = mode == PB_FINAL_PUT ? NULL : folios[mode == PB_SHARED ? 0 : i],
+			.mode = mode,
 			.go = &go,
 			.waiting = &waiting,
 			.all_waiting = &all_waiting,
@@ -160,12 +227,14 @@ static int pb_run_cell(struct pb_worker *w, int nthreads, const unsigned int *cp
 	return 0;
 }
 
-static void pb_report_cell(struct seq_buf *s, int *test, const char *name, int nthreads,
-			   struct pb_worker *w, struct folio **folios, bool shared, int err)
+static void pb_report_cell(struct seq_buf *s, int *test, int nthreads, struct pb_worker *w,
+			   struct folio **folios, enum pb_case mode, int err)
 {
+	const char *name = pb_case_name[mode];
+	int nfolios = mode == PB_FINAL_PUT ? 0 : mode == PB_SHARED ? 1 : nthreads;
 	u64 ops = 0, ns = 0, tenths = 0;
 	bool ok = !err;
-	int refs = 0, i;
+	int refs = 1, i;
 
 	for (i = 0; !err && i < nthreads; i++) {
 		ops += w[i].ops;
@@ -173,7 +242,7 @@ static void pb_report_cell(struct seq_buf *s, int *test, const char *name, int n
 		if (!w[i].ops || w[i].failed)
 			ok = false;
 	}
-	for (i = 0; i < (shared ? 1 : nthreads); i++) {
+	for (i = 0; i < nfolios; i++) {
 		refs = folio_ref_count(folios[i]);
 		if (refs != 1) {
 			ok = false;
@@ -185,13 +254,19 @@ static void pb_report_cell(struct seq_buf *s, int *test, const char *name, int n
 		seq_buf_printf(s, "# BENCH %s threads=%d ns_per_op=%llu.%llu\n",
 			       name, nthreads, tenths / 10, tenths % 10);
 	}
-	seq_buf_printf(s, "%sok %d %s_threads_%d (%llu pairs in %llu ns; refcount %d after",
-		       ok ? "" : "not ", ++*test, name, nthreads, ops, ns, refs);
+	if (mode == PB_FINAL_PUT)
+		seq_buf_printf(s, "%sok %d %s_threads_%d (%llu puts in %llu ns",
+			       ok ? "" : "not ", ++*test, name, nthreads, ops, ns);
+	else
+		seq_buf_printf(s, "%sok %d %s_threads_%d (%llu pairs in %llu ns; refcount %d after",
+			       ok ? "" : "not ", ++*test, name, nthreads, ops, ns, refs);
 	if (err)
 		seq_buf_printf(s, "; kthread_create: %d", err);
 	for (i = 0; !err && i < nthreads; i++)
 		if (w[i].failed)
-			seq_buf_printf(s, "; folio_try_get() failed on CPU %u", w[i].cpu);
+			seq_buf_printf(s, "; %s failed on CPU %u",
+				       mode == PB_FINAL_PUT ? "folio_alloc()" : "folio_try_get()",
+				       w[i].cpu);
 	seq_buf_puts(s, ")\n");
 }
 
@@ -249,17 +324,21 @@ static int pb_run(struct seq_buf *s)
 			goto out;
 	}
 
-	seq_buf_printf(s, "KTAP version 1\n1..%d\n", 2 * ncounts);
+	seq_buf_printf(s, "KTAP version 1\n1..%d\n", 3 * ncounts);
 	seq_buf_printf(s, "# pageref_bench: kernel %s %s, %d CPUs online, %u s per cell\n",
 		       init_utsname()->release, init_utsname()->version, ncpu, seconds);
 	seq_buf_printf(s, "# folio_try_get() + folio_put() pairs, clock read every %d;\n",
 		       PB_CHUNK);
 	seq_buf_puts(s, "# ns_per_op = sum of the threads' run times / sum of their pairs\n");
+	seq_buf_printf(s, "# final_put: ns per final folio_put(), in timed batches of %d\n",
+		       PB_FREE_BATCH);
 	for (c = 0; c < ncounts; c++) {
-		ret = pb_run_cell(w, counts[c], cpus, folios, true);
-		pb_report_cell(s, &test, "tryget_put_shared", counts[c], w, folios, true, ret);
-		ret = pb_run_cell(w, counts[c], cpus, folios, false);
-		pb_report_cell(s, &test, "tryget_put_private", counts[c], w, folios, false, ret);
+		enum pb_case mode;
+
+		for (mode = PB_SHARED; mode <= PB_FINAL_PUT; mode++) {
+			ret = pb_run_cell(w, counts[c], cpus, folios, mode);
+			pb_report_cell(s, &test, counts[c], w, folios, mode, ret);
+		}
 	}
 	ret = seq_buf_has_overflowed(s) ? -EOVERFLOW : 0;
 out:
@@ -272,6 +351,17 @@ out:
 	return ret;
 }
 
+static void __init __maybe_unused pb_print_report(const char *r, size_t len)
+{
+	const char *end = r + len, *nl;
+
+	while (r < end) {
+		nl = memchr(r, '\n', end - r) ?: end;
+		pr_info("%.*s\n", (int)(nl - r), r);
+		r = nl + 1;
+	}
+}
+
 static int __init pageref_bench_init(void)
 {
 	struct seq_buf s;
@@ -282,11 +372,13 @@ static int __init pageref_bench_init(void)
 	 * vermagic: refuse a module built against the other kernel, whose
 	 * inlined fast path would be the wrong one.
 	 */
+#ifdef MODULE
 	if (strcmp(init_utsname()->version, UTS_VERSION)) {
 		pr_err("built for kernel \"%s\", this is \"%s\": rebuild it against this kernel\n",
 		       UTS_VERSION, init_utsname()->version);
 		return -ENOEXEC;
 	}
+#endif
 	if (!seconds)
 		seconds = 1;
 	pb_report = kzalloc(PB_REPORT_SIZE, GFP_KERNEL);
@@ -301,6 +393,10 @@ static int __init pageref_bench_init(void)
 	}
 	pb_blob.data = pb_report;
 	pb_blob.size = seq_buf_used(&s);
+#ifndef MODULE
+	/* Built in, nothing reads debugfs before the kernel halts. */
+	pb_print_report(pb_report, pb_blob.size);
+#endif
 	pb_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_blob("results", 0444, pb_dir, &pb_blob);
 	pr_info("done: report in <debugfs>/%s/results\n", KBUILD_MODNAME);
