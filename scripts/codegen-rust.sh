@@ -3,7 +3,7 @@
 #
 # The generated code of the Rust folio wrappers' hot paths, with and without
 # CONFIG_RUST_DEBUG_ASSERTIONS: disassembles the out-of-line probes of the
-# rust_page_ref KUnit suite (a clone and drop of an ARef<Folio>, and a
+# rust_kernel_folio KUnit suite (a clone and drop of an ARef<Folio>, and a
 # Folio::try_get() and drop) from rust/kernel.o of the patched kernel
 # (out/build/pageref, assertions on) and of a copy of its configuration with
 # the assertions off (out/build/codegen-rust), and the ARef<Folio> clone and
@@ -29,7 +29,7 @@ PROBES=(
 mkdir -p "$OUT" "$OFF" "$OUTDIR/logs"
 
 [ -f "$ON/rust/kernel.o" ] || die "no $ON/rust/kernel.o." "Run: make build"
-for opt in RUST_DEBUG_ASSERTIONS RUST_PAGE_REF_KUNIT_TEST; do
+for opt in RUST_DEBUG_ASSERTIONS RUST_FOLIO_KUNIT_TEST; do
 	grep -q "^CONFIG_$opt=y" "$ON/.config" || die "$ON is not built with CONFIG_$opt=y." \
 		"Check config/lean.config, then: make build"
 done
