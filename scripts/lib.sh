@@ -101,3 +101,16 @@ debian_base_words() {
 	printf "Debian's %s %s (%s), that is mainline %s plus Debian's patches\n" \
 		"$(pin DEB_PACKAGE)" "$(pin DEB_VERSION)" "$(pin DEB_SUITE)" "$(pin VERSION)"
 }
+
+# Build the host model benchmark (rust-bindings, criterion, release) and print
+# the path of its executable. CARGO_BUILD_JOBS (default 1) limits the build.
+host_bench_bin() {
+	local artifacts bin
+	need cargo "Run scripts/setup.sh (or install Rust with rustup)."
+	artifacts=$(cd "$ROOT/rust-bindings" && cargo bench --no-run --locked -j "${CARGO_BUILD_JOBS:-1}" \
+		-p pageref-model --bench pageref-bench --message-format=json-render-diagnostics) ||
+		die "building the host benchmark (pageref-bench) failed."
+	bin=$(printf '%s\n' "$artifacts" | sed -n '/"name":"pageref-bench"/s/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+	[[ -n $bin && -x $bin ]] || die "cargo bench --no-run did not name the pageref-bench executable."
+	printf '%s\n' "$bin"
+}

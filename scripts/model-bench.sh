@@ -75,11 +75,7 @@ stem=$RESULT_DIR/host-bench-$(date -u +%Y%m%dT%H%M%SZ)
 report=$stem.md
 
 log "building the pageref-bench benchmark (release)"
-artifacts=$(cd "$CRATE_DIR" && cargo bench --no-run --locked -j "${CARGO_BUILD_JOBS:-1}" \
-	-p pageref-model --bench pageref-bench --message-format=json-render-diagnostics) ||
-	die "building the benchmark failed."
-bin=$(printf '%s\n' "$artifacts" | sed -n '/"name":"pageref-bench"/s/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
-[[ -n $bin && -x $bin ]] || die "cargo bench --no-run did not name the pageref-bench executable."
+bin=$(host_bench_bin)
 run=("$bin")
 sched=SCHED_OTHER
 if [ -n "${BENCH_RT_PRIO:-}" ]; then

@@ -27,13 +27,8 @@ if [ "${BUNDLE_BUILD:-1}" != 0 ]; then
 	"$ROOT/scripts/uml-build.sh" series
 	UML_DEBUG_VM=1 "$ROOT/scripts/uml-build.sh" series
 fi
-need cargo "Run scripts/setup.sh"
 log "building the host benchmark (cargo bench --no-run, release)"
-artifacts=$(cd "$ROOT/rust-bindings" && cargo bench --no-run --locked -j "${CARGO_BUILD_JOBS:-1}" \
-	-p pageref-model --bench pageref-bench --message-format=json-render-diagnostics) ||
-	die "building the host benchmark failed."
-hostbin=$(printf '%s\n' "$artifacts" | sed -n '/"name":"pageref-bench"/s/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
-[[ -n $hostbin && -x $hostbin ]] || die "cargo bench --no-run did not name the pageref-bench executable."
+hostbin=$(host_bench_bin)
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 name=pageref-bench-$stamp
