@@ -6,7 +6,7 @@ use crate::scheme::*;
 use std::fmt::Write as _;
 
 /// The schemes in table order, with what each is.
-pub const SCHEMES: [(&str, &str); 19] = [
+pub const SCHEMES: [(&str, &str); 20] = [
     ("mainline", "Linux 7.3: zero means dead"),
     ("assume-1", "zero means dead, the get's CAS loop assumes 1"),
     (
@@ -65,6 +65,10 @@ pub const SCHEMES: [(&str, &str); 19] = [
         "broken:thaw-by-inc",
         "v7, fsdax takes its reference with folio_ref_inc()",
     ),
+    (
+        "broken:thaw-store-1",
+        "v7, virtio-mem's cancel stores 1 (v6: page_ref_unfreeze(page, 1))",
+    ),
 ];
 
 /// Run `sc` for the scheme called `scheme` (one of [`SCHEMES`]) with the
@@ -95,6 +99,7 @@ pub fn check_by_name_bounded(scheme: &str, sc: Scenario, bound: Option<usize>) -
         "broken:gve-intmax" => check_bounded::<GveIntMax<L>>(sc, bound),
         "broken:caller-put-v6" => check_bounded::<CallerPutV6<L>>(sc, bound),
         "broken:thaw-by-inc" => check_bounded::<ThawIncrement<L>>(sc, bound),
+        "broken:thaw-store-1" => check_bounded::<ThawByStoreOne<L>>(sc, bound),
         _ => panic!("unknown scheme {scheme}"),
     }
 }

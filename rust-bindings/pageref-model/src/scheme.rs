@@ -871,6 +871,28 @@ pub mod parts {
         }
     }
 
+    /// Broken: v6's virtio-mem "cancel offline"
+    /// (`virtio_mem_fake_offline_cancel_offline()`):
+    /// `page_ref_unfreeze(page, 1)` = `atomic_set_release(1)` on every
+    /// page, frozen or not. Going offline leaves a page that is still
+    /// referenced unfrozen (it only warns), so the store overwrites its
+    /// holders' references. v7 (patch 3) uses `page_ref_inc_or_thaw()`
+    /// ([`ThawCasLoop`]). Like `atomic_set()` it learns nothing of the old
+    /// word, so it never reports a thaw.
+    pub struct ThawStoreOne;
+    impl Thaw for ThawStoreOne {
+        #[inline(always)]
+        fn inc_or_thaw<A: Atom32, P: Probe>(rc: &A, p: &P) -> bool {
+            rc.store(1, std::sync::atomic::Ordering::Release);
+            p.step(
+                Op::Thaw,
+                "page_ref_unfreeze(page, 1) (v6 virtio-mem cancel, broken)",
+                Step::Store { val: 1 },
+            );
+            false
+        }
+    }
+
     // -- GUP-fast guards ----------------------------------------------------
 
     /// C (mainline, v6): `try_get_folio()`'s
@@ -1234,12 +1256,22 @@ pub mod recipes {
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
     );
+    recipe!(
+        /// Broken: v7, but the thaw is v6's virtio-mem "cancel offline":
+        /// `page_ref_unfreeze(page, 1)`, a store of 1 whether or not the
+        /// page was frozen (fixed in v7 patch 3 by `page_ref_inc_or_thaw()`).
+        ThawStoreOneR, ThawByStoreOne = "broken:thaw-store-1" {
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawStoreOne, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
 }
 
 pub use recipes::{
     AddOnFrozen, BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, ResetByStore, Series,
     SeriesAssumeOwn, SeriesCasPut, SeriesPatch2, SeriesReadCas, SeriesSubCas, SeriesV6,
-    ThawIncrement, UndoOnFail, UnfreezeByAdd,
+    ThawByStoreOne, ThawIncrement, UndoOnFail, UnfreezeByAdd,
 };
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ const RESET_OVER_OWNED: Option<&str> = Some("the page reads as frozen while it h
 const BARE_GET: Option<&str> = Some("the word of a free page became 1: it now reads as owned");
 const BARE_LEFT: Option<&str> = Some("the free page carries word 0, not a free value");
 const READ_ONLY: Option<&str> = Some("a struct page that HVO maps read-only: it faults");
+const FREED_HELD: Option<&str> = Some("freed while 1 reference(s) are held");
 
 // Column order = Scenario::ALL: put-vs-get, freeze-vs-get, unfreeze-vs-stray,
 // alloc-vs-stray, zeroed-vs-walker, gve-bias, gup-near-limit, overflow-reset,
@@ -74,6 +75,10 @@ const GVE_INTMAX: Expect = [H, H, H, H, H, CROSSED, H, H, H, H, H, H, H, H];
 // ends with v7's generic put, three threads cannot open a window there.
 const CALLER_PUT_V6: Expect = [H, H, H, H, H, H, H, H, ABA, H, H, H, H, H];
 const THAW_BY_INC: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, PUT_FROZEN];
+// v6's virtio-mem cancel: `page_ref_unfreeze(page, 1)` over a page still
+// held (going offline left it unfrozen) overwrites the holder's reference;
+// the thawer's own final put then frees the page under the holder.
+const THAW_STORE_ONE: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, FREED_HELD];
 
 fn run(scheme: &str, expect: Expect) {
     // The traces are printed below; keep the panic hook from repeating them.
@@ -216,6 +221,11 @@ fn broken_caller_put_v6() {
 #[test]
 fn broken_thaw_by_inc() {
     run("broken:thaw-by-inc", THAW_BY_INC);
+}
+
+#[test]
+fn broken_thaw_store_1() {
+    run("broken:thaw-store-1", THAW_STORE_ONE);
 }
 
 /// Every scheme of the table has a test above.
