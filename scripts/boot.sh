@@ -95,4 +95,5 @@ else
 	log "guest exited with $rc after ${elapsed}s"
 fi
 python3 "$ROOT/scripts/results.py" --linux "$LINUX" --run "$RUN" \
-	--expect "$ROOT/config/expected-suites" --config "$BUILD/.config" --variant "$VARIANT"
+	--expect "$ROOT/config/expected-suites" --expect-log "$ROOT/config/expected-log" \
+	--config "$BUILD/.config" --variant "$VARIANT"

@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--linux", required=True)
     ap.add_argument("--run", required=True)
     ap.add_argument("--expect", help="file listing suites that must run")
+    ap.add_argument("--expect-log", help="file listing lines the guest log must contain")
     ap.add_argument("--config", help="the kernel's .config, for conditional expectations")
     ap.add_argument("--variant", default="")
     a = ap.parse_args()
@@ -149,6 +150,23 @@ def main():
             if name not in seen:
                 problems.append(f"expected suite {name} did not run")
                 rows.append(("missing", name, 0, 1, 0, None))
+
+    # 3b. Lines the log must contain: "CONFIG_X|- name regex", one a line.
+    if a.expect_log and os.path.exists(a.expect_log):
+        for line in open(a.expect_log):
+            words = line.split("#")[0].split(None, 2)
+            if not words:
+                continue
+            if len(words) < 3:
+                problems.append(f"{a.expect_log}: malformed line: {line.strip()}")
+                continue
+            needs, name, regex = words[0], words[1], words[2].strip()
+            if needs != "-" and needs + "=y" not in config:
+                continue
+            found = any(re.search(regex, l) for l in console)
+            rows.append(("log", name, 1 if found else 0, 0 if found else 1, 0, None))
+            if not found:
+                problems.append(f"expected log line {name} ({regex}) is not in the guest log")
 
     # 4. The kernel log must be clean.
     bad = [l for l in console if BAD_LOG.search(l)]
