@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The generated code of the Rust folio wrappers' hot paths, with and without
-# CONFIG_RUST_DEBUG_ASSERTIONS: disassembles the out-of-line probes of the
-# rust_kernel_folio KUnit suite (a clone and drop of an ARef<Folio>, and a
-# Folio::try_get() and drop) from rust/kernel.o of the patched kernel
+# CONFIG_RUST_DEBUG_ASSERTIONS: disassembles two cases of the
+# rust_kernel_folio KUnit suite, get_and_put (clones and drops of an
+# ARef<Folio>) and try_get_live (Folio::try_get(), revalidate(), drop), as
+# kunit.py's wrappers hold them, from rust/kernel.o of the patched kernel
 # (out/build/pageref, assertions on) and of a copy of its configuration with
 # the assertions off (out/build/codegen-rust), and the ARef<Folio> clone and
 # drop they call where those are not inlined. Writes
@@ -21,8 +22,8 @@ OUT=$OUTDIR/codegen
 # name=regex of the mangled symbol; the ARef<Folio> ones exist only where
 # rustc did not inline them (with debug assertions on).
 PROBES=(
-	'clone_and_drop=5tests14clone_and_drop$'
-	'try_get_and_put=5tests15try_get_and_put$'
+	'get_and_put=5tests30kunit_rust_wrapper_get_and_put$'
+	'try_get_live=5tests31kunit_rust_wrapper_try_get_live$'
 	'ARef<Folio>::clone=ARefNtNtNtB9_2mm5folio5FolioE.*5Clone5clone'
 	'ARef<Folio>::drop=ARefNtNtNtB9_2mm5folio5FolioE.*4Drop4drop'
 )
@@ -72,7 +73,14 @@ for side in on off; do
 done
 for side in on off; do
 	printf '\n=== CONFIG_RUST_DEBUG_ASSERTIONS %s (out/codegen/rust-%s.s)\n' "$side" "$side"
-	awk '/^[0-9a-f]+ </ { name = $2 } /^[[:space:]]+[0-9a-f]+:/ && !/R_X86/ { n[name]++ }
-		END { for (f in n) printf "%s %d instructions\n", f, n[f] }' "$OUT/rust-$side.s" | sort
+	# Per listing: instructions, and the calls of the C helpers and traps
+	# that the assertions add (folio_ref_count, ud2) next to the get/put ones.
+	awk '/^[0-9a-f]+ </ { name = $2 }
+		/^[[:space:]]+[0-9a-f]+:/ && !/R_X86/ { n[name]++ }
+		/R_X86_64_PLT32[[:space:]]+rust_helper_folio_(get|put|try_get|ref_count|ref_is_frozen)/ {
+			h = $3; sub(/-0x4$/, "", h); c[name " " h]++ }
+		/ud2/ { u[name]++ }
+		END { for (f in n) printf "%s %d instructions, %d ud2\n", f, n[f], u[f]
+		      for (k in c) printf "  %s: %d calls\n", k, c[k] }' "$OUT/rust-$side.s" | sort
 	cat "$OUT/rust-$side.s"
 done

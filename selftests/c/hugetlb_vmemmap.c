@@ -18,6 +18,16 @@
  * test's log scan checks the same).
  *
  * Environment: HVO_ROUNDS (default 4), HVO_PAGES (2 MB pages a round, 64).
+ *
+ * On the base (7.3.4 without the series) the first demotion of the 1 GB page
+ * reserved at boot already fails: a demoted 2 MB folio reaches
+ * __hugetlb_vmemmap_optimize_folio() with a count of 1 (its VM_WARN_ON_ONCE)
+ * and then enqueue_hugetlb_folio()'s VM_BUG_ON_FOLIO(folio_ref_count(folio)),
+ * a kernel BUG (seen in make bisect-check, 2026-11-30). The whole series
+ * passes it; make bisect-check runs it from patch 3 on, the patch that
+ * changes how HVO's tail struct pages are built:
+ *
+ * Requires: mm/internal.h set_page_count_as_frozen(tail);
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -17,6 +17,9 @@
  *      word equal to the count.
  *
  * Skips (KTAP SKIP) when the kernel has no page_ref events.
+ *
+ * Requires: include/trace/events/page_ref.h __field(unsigned int, raw)
+ * (make bisect-check runs it only on the patches that have the field)
  */
 #define _GNU_SOURCE
 #include <errno.h>
