@@ -98,6 +98,9 @@ lint: ## shellcheck, Python syntax, Rust fmt/clippy of the host crates
 kunit-uml: linux ## the page_ref KUnit suite with the kernel's kunit.py and its .kunitconfig, on UML with 2 CPUs (~3 min)
 	scripts/kunit-uml.sh
 
+kunit-uml-rust: linux ## the Rust folio KUnit suite with kunit.py and rust/kernel/mm/.kunitconfig, on UML with 2 CPUs, LLVM (~10 min cold; not in check)
+	scripts/kunit-uml.sh rust
+
 rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments), rustdoc, no warnings
 	scripts/rust-lint.sh
 
@@ -116,4 +119,4 @@ check: setup linux lint check-export checkpatch model litmus roundtrip kunit-uml
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust codegen codegen-rust check

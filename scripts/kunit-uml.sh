@@ -9,35 +9,58 @@
 # concurrent cases run on two host threads at once.
 #
 #   scripts/kunit-uml.sh           build in out/kunit-uml (gcc, ~3 min cold)
+#   scripts/kunit-uml.sh rust      the Rust suite, rust_kernel_folio, with
+#                                  rust/kernel/mm/.kunitconfig, built with
+#                                  LLVM in out/kunit-uml-rust (~10 min cold;
+#                                  make kunit-uml-rust, not in make check)
 #   KUNIT_CPUS=n                   virtual CPUs (default 2; 1 = kunit.py's plain run)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CPUS=${KUNIT_CPUS:-2}
-BUILD=$OUTDIR/kunit-uml
-KUNITCONFIG=$LINUX/mm/tests/.kunitconfig
+SUITE=${1:-c}
+case $SUITE in
+c)
+	BUILD=$OUTDIR/kunit-uml
+	KUNITCONFIG=$LINUX/mm/tests/.kunitconfig
+	MAKE_OPTS=()
+	;;
+rust)
+	BUILD=$OUTDIR/kunit-uml-rust
+	KUNITCONFIG=$LINUX/rust/kernel/mm/.kunitconfig
+	MAKE_OPTS=(--make_options "LLVM=$LLVM_SUFFIX")
+	;;
+*) die "unknown suite '$SUITE'." "Usage: scripts/kunit-uml.sh [c|rust]" ;;
+esac
 [ -f "$KUNITCONFIG" ] || die "no $KUNITCONFIG in the tree." "Run: make linux (the series adds it)"
 [[ $CPUS =~ ^[1-9][0-9]*$ ]] || die "KUNIT_CPUS must be a positive integer, not '$CPUS'."
 mkdir -p "$BUILD" "$OUTDIR/logs"
 
-args=(run --kunitconfig="$KUNITCONFIG" --build_dir="$BUILD" --jobs="$(nproc)")
+args=(run --kunitconfig="$KUNITCONFIG" --build_dir="$BUILD" --jobs="$(nproc)" "${MAKE_OPTS[@]}")
 if [ "$CPUS" -gt 1 ]; then
 	args+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=8
 		--kernel_args seccomp=on --kernel_args "ncpus=$CPUS")
 fi
-log "kunit.py ${args[*]} (log: $OUTDIR/logs/kunit-uml.log)"
-if ! (cd "$LINUX" && python3 tools/testing/kunit/kunit.py "${args[@]}") >"$OUTDIR/logs/kunit-uml.log" 2>&1; then
-	tail -n 40 "$OUTDIR/logs/kunit-uml.log" >&2
-	die "kunit.py run failed (above; full log: $OUTDIR/logs/kunit-uml.log)." \
+LOGF=$OUTDIR/logs/kunit-uml.log
+if [ "$SUITE" = rust ]; then
+	LOGF=$OUTDIR/logs/kunit-uml-rust.log
+fi
+log "kunit.py ${args[*]} (log: $LOGF)"
+if ! (cd "$LINUX" && python3 tools/testing/kunit/kunit.py "${args[@]}") >"$LOGF" 2>&1; then
+	tail -n 40 "$LOGF" >&2
+	die "kunit.py run failed (above; full log: $LOGF)." \
 		"A build error is in the log; a failed case is named with [FAILED]."
 fi
-grep -E 'Testing complete|\[SKIPPED\]' "$OUTDIR/logs/kunit-uml.log"
+grep -E 'Testing complete|\[SKIPPED\]' "$LOGF"
 grep -E '# page_ref_test_[a-z_]+: [0-9]+ (threads|getters)' "$BUILD/test.log" || true
 # A run in which nothing ran, or something was skipped with two CPUs, is no pass.
-grep -qE 'Testing complete\. Ran [1-9][0-9]* tests: passed: [1-9]' "$OUTDIR/logs/kunit-uml.log" ||
-	die "kunit.py ran no test." "See $OUTDIR/logs/kunit-uml.log"
-if [ "$CPUS" -gt 1 ] && grep -q '\[SKIPPED\]' "$OUTDIR/logs/kunit-uml.log"; then
-	die "a case was skipped with $CPUS CPUs." "See $OUTDIR/logs/kunit-uml.log"
+grep -qE 'Testing complete\. Ran [1-9][0-9]* tests: passed: [1-9]' "$LOGF" ||
+	die "kunit.py ran no test." "See $LOGF"
+if [ "$CPUS" -gt 1 ] && grep -q '\[SKIPPED\]' "$LOGF"; then
+	die "a case was skipped with $CPUS CPUs." "See $LOGF"
 fi
-log "kunit.py on UML ($CPUS CPUs): passed"
+if [ "$SUITE" = rust ] && ! grep -q '\[PASSED\] rust_kernel_folio' "$LOGF"; then
+	die "the rust_kernel_folio suite did not pass or did not run." "See $LOGF"
+fi
+log "kunit.py on UML ($CPUS CPUs, $SUITE suite): passed"
