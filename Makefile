@@ -101,6 +101,9 @@ kunit-uml: linux ## the page_ref KUnit suite with the kernel's kunit.py and its 
 kunit-uml-rust: linux ## the Rust folio KUnit suite with kunit.py and rust/kernel/mm/.kunitconfig, on UML with 2 CPUs, LLVM (~10 min cold; not in check)
 	scripts/kunit-uml.sh rust
 
+kunit-x86: linux ## the page_ref KUnit suite with kunit.py --arch=x86_64 (QEMU under TCG, 2 CPUs; not in check)
+	scripts/kunit-uml.sh x86_64
+
 rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments), rustdoc, no warnings
 	scripts/rust-lint.sh
 
@@ -119,4 +122,4 @@ check: setup linux lint check-export checkpatch model litmus roundtrip kunit-uml
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 codegen codegen-rust check
