@@ -57,7 +57,8 @@ step_guests() { # tree expected-suites-out
 summary=$OUTDIR/bisect-summary.txt
 SIZES=$OUTDIR/bisect
 mkdir -p "$SIZES"
-# bloat-o-meter's last line: "Total: Before=..., After=..., chg +0.01%"
+# Writes bloat-o-meter's report of step N against step N-1 and prints its
+# first line ("add/remove: ... up/down: ... (total)").
 size_report() { # step
 	local n=$1 prev=$(($1 - 1))
 	[ -f "$SIZES/vmlinux-$prev" ] || { echo "no size report (step $prev not built)"; return; }

@@ -30,16 +30,19 @@ case $SUITE in
 c)
 	BUILD=$OUTDIR/kunit-uml
 	KUNITCONFIG=$LINUX/mm/tests/.kunitconfig
+	LOGF=$OUTDIR/logs/kunit-uml.log
 	MAKE_OPTS=()
 	;;
 rust)
 	BUILD=$OUTDIR/kunit-uml-rust
 	KUNITCONFIG=$LINUX/rust/kernel/mm/.kunitconfig
+	LOGF=$OUTDIR/logs/kunit-uml-rust.log
 	MAKE_OPTS=(--make_options "LLVM=$LLVM_SUFFIX")
 	;;
 x86_64)
 	BUILD=$OUTDIR/kunit-x86
 	KUNITCONFIG=$LINUX/mm/tests/.kunitconfig
+	LOGF=$OUTDIR/logs/kunit-x86.log
 	MAKE_OPTS=(--arch=x86_64)
 	;;
 *) die "unknown suite '$SUITE'." "Usage: scripts/kunit-uml.sh [c|rust|x86_64]" ;;
@@ -55,12 +58,8 @@ elif [ "$CPUS" -gt 1 ]; then
 	args+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=8
 		--kernel_args seccomp=on --kernel_args "ncpus=$CPUS")
 fi
-LOGF=$OUTDIR/logs/kunit-uml.log
 run=(python3 tools/testing/kunit/kunit.py "${args[@]}")
-if [ "$SUITE" = rust ]; then
-	LOGF=$OUTDIR/logs/kunit-uml-rust.log
-elif [ "$SUITE" = x86_64 ]; then
-	LOGF=$OUTDIR/logs/kunit-x86.log
+if [ "$SUITE" = x86_64 ]; then
 	need unshare "Install util-linux."
 	[ "$(id -u)" = 0 ] || die "the x86_64 run hides /dev/kvm in a mount namespace, which needs root."
 	if [ -e /dev/kvm ]; then

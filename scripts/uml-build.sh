@@ -63,10 +63,8 @@ mkdir -p "$bench"
 for f in "$ROOT/selftests/kmod/pageref_bench/pageref_bench.c" "$ROOT/selftests/uml/halt.c"; do
 	cmp -s "$f" "$bench/${f##*/}" || cp "$f" "$bench/"
 done
-printf '# Not part of the series: see scripts/uml-build.sh\nobj-y += pageref_bench.o halt.o\n' \
-	>"$bench/Makefile.new"
-cmp -s "$bench/Makefile.new" "$bench/Makefile" || mv "$bench/Makefile.new" "$bench/Makefile"
-rm -f "$bench/Makefile.new"
+kbuild=$'# Not part of the series: see scripts/uml-build.sh\nobj-y += pageref_bench.o halt.o'
+[ "$(cat "$bench/Makefile" 2>/dev/null)" = "$kbuild" ] || printf '%s\n' "$kbuild" >"$bench/Makefile"
 echo 'obj-y += pageref_bench_uml/' >>"$SRC/mm/Makefile"
 
 mkdir -p "$BUILD" "$OUTDIR/logs"
