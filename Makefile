@@ -107,6 +107,9 @@ kunit-x86: linux ## the page_ref KUnit suite with kunit.py --arch=x86_64 (QEMU u
 rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments), rustdoc, no warnings
 	scripts/rust-lint.sh
 
+rust-compile-fail: build ## the Rust API's compile-fail cases (selftests/rust/compile-fail) against the built kernel crate (seconds)
+	scripts/rust-compile-fail.sh
+
 codegen: linux ## generated code of folio_try_get()/folio_put() with and without the series (DEBUG_VM off)
 	scripts/codegen.sh
 
@@ -116,7 +119,7 @@ codegen-rust: build ## generated code of the Rust folio wrappers with and withou
 # The commit under test is taken before anything runs and recorded only if
 # everything passed: make send refuses a series that make check did not pass.
 CHECKED := $(shell git -C $(LINUX) rev-parse -q --verify pageref 2>/dev/null)
-check: setup linux lint check-export checkpatch model litmus roundtrip kunit-uml build rust-lint boot ## the whole test suite (CI runs this)
+check: setup linux lint check-export checkpatch model litmus roundtrip kunit-uml build rust-lint rust-compile-fail boot ## the whole test suite (CI runs this)
 	@c=$$(git -C $(LINUX) rev-parse pageref); \
 	if [ -n "$(CHECKED)" ] && [ "$$c" != "$(CHECKED)" ]; then \
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \

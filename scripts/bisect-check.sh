@@ -66,13 +66,29 @@ size_report() { # step
 		{ echo "bloat-o-meter failed, see $SIZES/bloat-$n.txt"; return; }
 	head -n 1 "$SIZES/bloat-$n.txt"
 }
+fail=0
+steps=("$(git -C "$LINUX" rev-parse base)" "${commits[@]}")
+# Every summary line names the commit it tested ("N/TOTAL <hash> subject:
+# result"). A partial run keeps the other lines only while they still name
+# the same commit at the same step: a line left from an earlier version of
+# the series is dropped, with a warning, so the summary never mixes series.
 if [ $# -eq 0 ]; then
 	: >"$summary"
 else
 	touch "$summary"
+	kept=$(mktemp)
+	while IFS= read -r line; do
+		n=${line%%/*}
+		h=$(cut -d' ' -f2 <<<"$line")
+		if [[ $n =~ ^[0-9]+$ ]] && [ "$n" -lt ${#steps[@]} ] &&
+			[ "$(git -C "$LINUX" rev-parse --short=12 "${steps[$n]}")" = "$h" ]; then
+			printf '%d/%d %s\n' "$n" "${#commits[@]}" "${line#* }" >>"$kept"
+		else
+			warn "dropping a stale summary line (another commit or series): $line"
+		fi
+	done <"$summary"
+	mv "$kept" "$summary"
 fi
-fail=0
-steps=("$(git -C "$LINUX" rev-parse base)" "${commits[@]}")
 for n in "${!steps[@]}"; do
 	if [ $# -gt 0 ]; then
 		[[ " $* " == *" $n "* ]] || continue
@@ -99,7 +115,8 @@ for n in "${!steps[@]}"; do
 		result="ok: $(tail -n 1 "$OUTDIR/logs/boot-bisect-$n.log"); size: $(size_report "$n")"
 	fi
 	[[ $result == ok* ]] || fail=1
-	printf '%d/%d %s: %s\n' "$n" "${#commits[@]}" "$subject" "$result" | tee -a "$summary"
+	printf '%d/%d %s %s: %s\n' "$n" "${#commits[@]}" "$(git -C "$LINUX" rev-parse --short=12 "$c")" \
+		"$subject" "$result" | tee -a "$summary"
 	sort -n -t/ -k1,1 -o "$summary" "$summary"
 done
 if [ -f "$SIZES/vmlinux-0" ] && [ -f "$SIZES/vmlinux-$((${#steps[@]} - 1))" ]; then
