@@ -114,3 +114,32 @@ host_bench_bin() {
 	[[ -n $bin && -x $bin ]] || die "cargo bench --no-run did not name the pageref-bench executable."
 	printf '%s\n' "$bin"
 }
+
+# The guest programs of selftests/c that a kernel tree can run. A program that
+# tests what a later patch adds says so in its header,
+#   " * Requires: <path in the tree> <fixed string>",
+# and a tree that lacks that string neither runs it nor expects it. Prints
+# the GUEST_FILTER glob of the programs the tree can run, and writes the
+# expected suites ($3, default config/expected-suites) less the others to $2.
+guest_filter() { # tree expected-suites-out [expected-suites-in]
+	local f req path str name names=() skipped=()
+	for f in "$ROOT"/selftests/c/*.c; do
+		name=$(basename "$f" .c)
+		req=$(sed -n 's/^ \* Requires: //p' "$f" | head -n 1)
+		if [ -n "$req" ]; then
+			path=${req%% *}
+			str=${req#* }
+			if ! grep -qF -- "$str" "$1/$path" 2>/dev/null; then
+				skipped+=("$name")
+				continue
+			fi
+		fi
+		names+=("$name")
+	done
+	cp "${3:-$ROOT/config/expected-suites}" "$2"
+	for name in "${skipped[@]}"; do
+		sed -i "/^$name\([[:space:]]\|$\)/d" "$2"
+	done
+	local IFS='|'
+	echo "@(${names[*]})"
+}

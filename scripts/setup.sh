@@ -29,6 +29,8 @@ DEB_PKGS=(
 	make gcc flex bison bc libelf-dev libssl-dev cpio xz-utils zstd ccache
 	git git-email quilt perl python3 python3-venv shellcheck curl ca-certificates
 	kmod rsync
+	# the kernel's mm selftests (make check-wide builds them on the host)
+	libcap-dev libnuma-dev
 )
 
 missing_debs() {

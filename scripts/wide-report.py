@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The A/B table of make check-wide: every test on the base and on the series.
+
+Reads the two run folders that scripts/boot.sh left (the JSON that the
+kernel's `kunit.py parse` wrote for the boot-time KUnit suites and for every
+guest program, among them the mm selftests), and each kernel log. Prints,
+and writes as Markdown with --markdown:
+
+  - per suite: passed / failed / skipped on each kernel;
+  - every test whose result differs, and every test that fails on both;
+  - the kernel log's reports by kind (KASAN, KFENCE, lockdep, DEBUG_VM and
+    BUG_ON, refcount_t, bad page, other warnings, oopses) on each kernel,
+    with the first line of each.
+
+Exit status 1 if the series fails a test that passes (or skips) on the base,
+if the series has a test the base has and did not run it, or if the
+series' log has any report; 0 otherwise. A missing run folder is an error.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+# Kernel log reports, by kind; the first pattern that matches a line wins.
+REPORTS = [
+    ("KASAN", re.compile(r"BUG: KASAN:")),
+    ("KFENCE", re.compile(r"BUG: KFENCE:")),
+    ("lockdep", re.compile(r"WARNING: (possible .*lock|inconsistent lock state|"
+                           r"suspicious RCU usage|bad unlock balance|held lock freed)|"
+                           r"BUG: (sleeping function called|scheduling while atomic)|"
+                           r"INFO: possible recursive locking")),
+    ("refcount", re.compile(r"refcount_t: ")),
+    ("bad page", re.compile(r"BUG: Bad (page state|page map|rss-counter)")),
+    ("DEBUG_VM/BUG_ON", re.compile(r"kernel BUG at |VM_BUG_ON|page dumped because|"
+                                   r"WARNING: .* at (mm/|include/linux/(mm|page_ref|huge_mm|"
+                                   r"hugetlb|pagemap)\.h)")),
+    ("other warning", re.compile(r"WARNING: |BUG: |UBSAN: ")),
+    ("oops/panic", re.compile(r"Oops|general protection fault|Kernel panic")),
+]
+DYNAMIC = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def flatten(group, prefix, out):
+    """Test path -> status, from a kunit.py parse JSON group."""
+    for tc in group.get("test_cases", []):
+        # Guest programs put measured numbers in their names: "x (0 bad)".
+        out[prefix + "/" + DYNAMIC.sub("", tc["name"])] = tc["status"]
+    for sub in group.get("sub_groups", []):
+        flatten(sub, prefix + "/" + sub["name"], out)
+
+
+def results(run):
+    """All test results of one run folder: {path: status}."""
+    out = {}
+    kunit = load_json(os.path.join(run, "kunit.json"))
+    if kunit:
+        for g in kunit["sub_groups"]:
+            flatten(g, "kunit/" + g["name"], out)
+    for fn in sorted(os.listdir(run)):
+        if fn.startswith("guest-") and fn.endswith(".json"):
+            name = fn[len("guest-"):-len(".json")]
+            g = load_json(os.path.join(run, fn))
+            if g is None:
+                out["guest/" + name] = "NO RESULT"
+            else:
+                flatten(g, "guest/" + name, out)
+    return out
+
+
+KUNIT_CASE_RESULT = re.compile(r"^\s{4,}(?:not )?ok \d+ (\S+)")
+
+
+def reports(run):
+    """Kernel log reports: ({kind: [first lines]}, [provoked lines]).
+
+    A report printed while a KUnit case that provokes warnings on purpose
+    ran (its name says "warn", and it passed: it counted the warning it
+    expected) is set apart as provoked; every other one counts.
+    """
+    found, provoked, pending = {}, [], []
+    try:
+        with open(os.path.join(run, "console.log"), errors="backslashreplace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return {"no console log": ["(missing)"]}, []
+    for raw in lines:
+        line = re.sub(r"^\[[ 0-9.]*\] ?", "", raw)
+        m = KUNIT_CASE_RESULT.match(line)
+        if m:
+            # The reports printed since the previous case result are this case's.
+            if "warn" in m.group(1) and not line.lstrip().startswith("not ok"):
+                provoked += [f"{m.group(1)}: {t}" for _, t in pending]
+            else:
+                for kind, t in pending:
+                    found.setdefault(kind, []).append(t)
+            pending = []
+            continue
+        if re.match(r"^\s*(?:not )?ok \d+ |^\s*# Subtest: ", line):
+            for kind, t in pending:
+                found.setdefault(kind, []).append(t)
+            pending = []
+        for kind, rx in REPORTS:
+            if rx.search(line):
+                pending.append((kind, line.strip()))
+                break
+    for kind, t in pending:
+        found.setdefault(kind, []).append(t)
+    return found, provoked
+
+
+def suite_of(path):
+    parts = path.split("/")
+    return "/".join(parts[:3]) if parts[0] == "guest" and parts[1] == "mm_selftests" \
+        else "/".join(parts[:2])
+
+
+def tally(res):
+    t = {}
+    for path, st in res.items():
+        s = t.setdefault(suite_of(path), [0, 0, 0])
+        s[0 if st == "PASS" else 2 if st == "SKIP" else 1] += 1
+    return t
+
+
+def boot_line(run):
+    try:
+        rc, secs, accel, cpus = open(os.path.join(run, "boot.status")).read().split()[:4]
+    except (OSError, ValueError):
+        return "no boot.status"
+    return (f"guest exit {rc} after {secs} s under "
+            f"{'TCG' if accel == '--disable-kvm' else 'KVM'}, {cpus} vCPUs")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--linux", required=True)
+    ap.add_argument("--base", required=True)
+    ap.add_argument("--series", required=True)
+    ap.add_argument("--markdown")
+    a = ap.parse_args()
+    for run in (a.base, a.series):
+        if not os.path.isdir(run):
+            print(f"ERROR: no run folder {run}: run scripts/wide.sh run first", file=sys.stderr)
+            return 2
+    rb, rs = results(a.base), results(a.series)
+    tb, ts = tally(rb), tally(rs)
+    (wb, pb), (ws, ps) = reports(a.base), reports(a.series)
+
+    md = ["## Per suite (passed / failed / skipped)", "",
+          f"base: {boot_line(a.base)}; series: {boot_line(a.series)}", "",
+          "| suite | base | series |", "|---|---|---|"]
+    for suite in sorted(set(tb) | set(ts)):
+        fmt = lambda t: "/".join(map(str, t[suite])) if suite in t else "not run"
+        md.append(f"| {suite} | {fmt(tb)} | {fmt(ts)} |")
+
+    new_fail, diffs, both, only = [], [], [], {}
+    for path in sorted(set(rb) | set(rs)):
+        b, s = rb.get(path, "not run"), rs.get(path, "not run")
+        if b == "not run" and s in ("PASS", "SKIP"):
+            # The series' own tests: listed per suite above, not one by one.
+            only[suite_of(path)] = only.get(suite_of(path), 0) + 1
+            continue
+        if b == s:
+            if b not in ("PASS", "SKIP"):
+                both.append((path, b))
+            continue
+        diffs.append((path, b, s))
+        if s not in ("PASS", "SKIP") and (b in ("PASS", "SKIP") or s == "not run"):
+            new_fail.append(path)
+    md += ["", "## Differences", ""]
+    if only:
+        md += ["Tests that exist on the series only, and pass or skip there: " +
+               ", ".join(f"{k} ({n})" for k, n in sorted(only.items())), ""]
+    if diffs:
+        md += ["| test | base | series |", "|---|---|---|"]
+        md += [f"| {p} | {b} | {s} |" for p, b, s in diffs]
+    else:
+        md.append("none")
+    md += ["", "## Failing on both kernels", ""]
+    md += [f"- {p}: {st}" for p, st in both] or ["none"]
+    md += ["", "## Kernel log reports", "", "| kind | base | series |", "|---|---|---|"]
+    kinds = [k for k, _ in REPORTS] + ["no console log"]
+    for kind in kinds:
+        if kind in wb or kind in ws:
+            md.append(f"| {kind} | {len(wb.get(kind, []))} | {len(ws.get(kind, []))} |")
+    if not any(k in wb or k in ws for k in kinds):
+        md.append("| any | 0 | 0 |")
+    for name, w in (("base", wb), ("series", ws)):
+        for kind, lines in w.items():
+            md.append(f"\n{name}, {kind}, first: `{lines[0]}`")
+    for name, p in (("base", pb), ("series", ps)):
+        if p:
+            md.append(f"\n{name}: {len(p)} report line(s) provoked on purpose by KUnit cases "
+                      f"that count the warning they expect (not counted), first: `{p[0]}`")
+    verdict = []
+    if new_fail:
+        verdict.append(f"{len(new_fail)} test(s) fail or did not run on the series only")
+    if ws:
+        verdict.append(f"{sum(map(len, ws.values()))} report(s) in the series' kernel log")
+    md += ["", "**Verdict:** " + ("; ".join(verdict) if verdict else
+                                  "no new failure and no report on the series")]
+    text = "\n".join(md) + "\n"
+    print(text)
+    if a.markdown:
+        os.makedirs(os.path.dirname(a.markdown), exist_ok=True)
+        with open(a.markdown, "w") as f:
+            f.write(text)
+    return 1 if verdict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-wide: the base and the series on a config that reaches the code
+# the series touches (config/lean.config + config/wide.config: HVO, THP,
+# memcg, swap on zram, KSM, userfaultfd, GUP_TEST, memory hotplug,
+# ZONE_DEVICE with test_hmm, memory failure, FS_DAX on pmem, brd, and
+# KASAN, KFENCE, lockdep, DEBUG_VM, DEBUG_PAGEALLOC), each booted under
+# virtme-ng with the kernel's own mm selftests (run_vmtests.sh, category by
+# category, selftests/wide/mm_selftests), the boot-time KUnit suites and the
+# project's guest programs; then one A/B table (scripts/wide-report.py).
+#
+#   scripts/wide.sh [step] [variant...]
+#     step:    all (default), build, run or report
+#     variant: base and/or series (default: both)
+#   MM_CATEGORIES="..."  run_vmtests.sh categories (default below)
+#   MM_TIMEOUT=s         per category (default 900, the mm settings file's)
+#   CPUS, MEMORY         guest size (default: host CPUs, 6G)
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+STEP=${1:-all}
+shift || true
+VARIANTS=("$@")
+[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(base series)
+case "$STEP" in all | build | run | report) ;; *) die "unknown step '$STEP'." "Use: all, build, run or report" ;; esac
+for v in "${VARIANTS[@]}"; do
+	case "$v" in base | series) ;; *) die "unknown variant '$v'." "Use: base or series" ;; esac
+done
+
+# Categories of run_vmtests.sh that can run in a 2-vCPU TCG guest with one
+# NUMA node. Left out: ksm_numa and migration (need two NUMA nodes; migration
+# skips itself on one), pkey (TCG has no protection keys).
+MM_CATEGORIES=${MM_CATEGORIES:-"mmap gup_test userfaultfd compaction mlock mremap hugetlb hugevm vmalloc hmm madv_guard madv_populate memfd_secret process_mrelease ksm soft_dirty pagemap pfnmap process_madv cow thp mkdirty mdwe page_frag vma_merge rmap memory-failure"}
+MM_TIMEOUT=${MM_TIMEOUT:-900}
+WIDE=$OUTDIR/wide
+
+tree_of() { # variant
+	case "$1" in
+	series) echo "$LINUX" ;;
+	base) echo "$OUTDIR/linux-baseline" ;;
+	esac
+}
+
+build_one() { # variant
+	local v=$1 tree build
+	tree=$(tree_of "$v")
+	build=$OUTDIR/build/wide-$v
+	[ "$v" = base ] && "$ROOT/scripts/baseline.sh" worktree
+	LINUX=$tree EXTRA_CONFIG=$ROOT/config/wide.config BUILD_TARGETS="bzImage modules" \
+		"$ROOT/scripts/build.sh" "wide-$v"
+	# The tree's own mm selftests, built against its headers and (for the
+	# page_frag test module) its build, installed the kselftest way.
+	with_progress "Building the mm selftests of the $v tree" "$OUTDIR/logs/wide-ksft-$v.log" \
+		make -C "$tree" O="$build" LLVM="$LLVM_SUFFIX" -j"$(nproc)" headers
+	rm -rf "$WIDE/$v/ksft"
+	with_progress "Installing the mm selftests of the $v tree" "$OUTDIR/logs/wide-ksft-$v.log" \
+		make -C "$tree/tools/testing/selftests" O="$build" LLVM="$LLVM_SUFFIX" -j"$(nproc)" \
+		TARGETS=mm KSFT_INSTALL_PATH="$WIDE/$v/ksft" install
+	[ -x "$WIDE/$v/ksft/mm/run_vmtests.sh" ] ||
+		die "no mm selftests installed for $v." "See $OUTDIR/logs/wide-ksft-$v.log"
+	# The project's guest programs that this tree can run, and the wrapper.
+	make -s -C "$ROOT/selftests" LINUX="$tree" OUT="$WIDE/$v/selftests"
+	rm -rf "${WIDE:?}/$v/bin"
+	mkdir -p "$WIDE/$v/bin"
+	{
+		cat "$ROOT/config/expected-suites"
+		echo "mm_selftests"
+	} >"$WIDE/$v/expected-all"
+	local glob prog
+	glob=$(guest_filter "$tree" "$WIDE/$v/expected" "$WIDE/$v/expected-all")
+	shopt -s extglob
+	for prog in "$WIDE/$v/selftests/bin"/*; do
+		# shellcheck disable=SC2053 # the glob is the point
+		[[ $(basename "$prog") == $glob ]] && ln -s "$prog" "$WIDE/$v/bin/"
+	done
+	shopt -u extglob
+	ln -s "$ROOT/selftests/wide/mm_selftests" "$WIDE/$v/bin/mm_selftests"
+	log "wide $v: kernel, modules, $(find "$WIDE/$v/ksft/mm" -maxdepth 1 -type f -perm -u+x | wc -l) mm selftest programs, guest programs: $(find "$WIDE/$v/bin" -mindepth 1 -printf '%f ')"
+}
+
+run_one() { # variant
+	local v=$1 tree run rc=0
+	tree=$(tree_of "$v")
+	run=$OUTDIR/run/wide-$v
+	[ -d "$WIDE/$v/bin" ] || die "wide $v is not built." "Run: scripts/wide.sh build $v"
+	# HVO's boot-time path (one 1 GB page), a pmem region for FS_DAX carved
+	# out of RAM above 4 GB, no panic on oops or warning: every report is
+	# counted by the report instead of ending the run.
+	LINUX=$tree RUN=$run GUEST_BIN=$WIDE/$v/bin MEMORY=${MEMORY:-6G} \
+		EXPECT_SUITES=$WIDE/$v/expected PROG_TIMEOUT=$((MM_TIMEOUT * 40)) \
+		BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((MM_TIMEOUT * 40 + 1800))} \
+		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G" \
+		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_LOGDIR=$run/mm" \
+		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/wide-run-$v.log" 2>&1 || rc=$?
+	tail -n 3 "$OUTDIR/logs/wide-run-$v.log" >&2
+	log "wide $v: boot.sh exited with $rc (the A/B report judges; full log $OUTDIR/logs/wide-run-$v.log)"
+}
+
+if [ "$STEP" = all ] || [ "$STEP" = build ]; then
+	for v in "${VARIANTS[@]}"; do build_one "$v"; done
+fi
+if [ "$STEP" = all ] || [ "$STEP" = run ]; then
+	for v in "${VARIANTS[@]}"; do run_one "$v"; done
+fi
+if [ "$STEP" = all ] || [ "$STEP" = report ]; then
+	python3 "$ROOT/scripts/wide-report.py" --linux "$LINUX" \
+		--base "$OUTDIR/run/wide-base" --series "$OUTDIR/run/wide-series" \
+		--markdown "$WIDE/report.md"
+fi
