@@ -92,6 +92,9 @@ roundtrip: linux ## mail the series through a local SMTP sink, git am and quilt 
 w1-check: linux ## compile every C file the series touches with W=1 (allyesconfig objects), fail on warnings
 	scripts/w1-check.sh
 
+check-wide: linux ## A/B of base and series on the wide config (KASAN, lockdep, HVO, ...) with the kernel's mm selftests (slow; Documentation/wide-tests.md)
+	scripts/wide.sh
+
 lint: ## shellcheck, Python syntax, Rust fmt/clippy of the host crates
 	scripts/lint.sh
 

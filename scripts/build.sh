@@ -9,6 +9,8 @@
 #                                  its setting of an option replaces lean.config's
 #   BUILD_TARGETS="bzImage modules" what to build (default: bzImage)
 #   JOBS=n                         parallel jobs (default: nproc)
+#   KMAKE_ARGS="V=x ..."           more make variables for the build, e.g.
+#                                  GCOV_PROFILE_page_alloc.o=y (scripts/wide.sh)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +27,8 @@ need ccache "Run: scripts/setup.sh"
 mkdir -p "$BUILD" "$OUTDIR/logs"
 
 KMAKE=(make -C "$LINUX" O="$BUILD" LLVM="$LLVM_SUFFIX" CC="ccache clang$LLVM_SUFFIX" -j"$JOBS")
+read -r -a extra <<<"${KMAKE_ARGS:-}"
+KMAKE+=("${extra[@]}")
 read -r -a TARGETS <<<"${BUILD_TARGETS:-bzImage}"
 
 # The settings the fragments ask for, the last one of each option winning:

@@ -26,5 +26,17 @@ for prog in "$BIN"/*; do
 	echo $? >"$RUN/guest-$name.rc"
 	echo "$start $(date +%s.%N)" >"$RUN/guest-$name.time"
 done
+# make check-wide's profiled kernels: copy the gcov counters out of debugfs
+# (scripts/wide-coverage.py reads them on the host).
+if [ -n "${GCOV_OUT:-}" ]; then
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	if [ -d /sys/kernel/debug/gcov ]; then
+		(cd /sys/kernel/debug/gcov && find . -name '*.gcda') | while read -r f; do
+			mkdir -p "$GCOV_OUT/$(dirname "$f")"
+			cat "/sys/kernel/debug/gcov/$f" >"$GCOV_OUT/$f"
+		done
+	fi
+	echo "guest: $(find "$GCOV_OUT" -name '*.gcda' 2>/dev/null | wc -l) gcov data files in $GCOV_OUT"
+fi
 dmesg >"$RUN/dmesg.txt"
 echo ok >"$RUN/guest.done"

@@ -35,6 +35,14 @@ done
 MM_CATEGORIES=${MM_CATEGORIES:-"mmap gup_test userfaultfd compaction mlock mremap hugetlb hugevm vmalloc hmm madv_guard madv_populate memfd_secret process_mrelease ksm soft_dirty pagemap pfnmap process_madv cow thp mkdirty mdwe page_frag vma_merge rmap memory-failure"}
 MM_TIMEOUT=${MM_TIMEOUT:-900}
 WIDE=$OUTDIR/wide
+# Objects profiled with gcov, by file name: those the series changes, and the
+# mm objects through which the inline helpers of page_ref.h, mm.h and
+# mm/internal.h run. A name also profiles any namesake elsewhere in the
+# tree, which costs a little speed and nothing else.
+GCOV_OBJECTS=(page_alloc page_frag_cache util vmscan mm_init memremap memory-failure
+	hugetlb hugetlb_vmemmap sparse-vmemmap huge_memory gup debug debug_page_ref
+	compaction cma swap filemap migrate memory page_isolation dax brd p2pdma
+	virtio_mem kexec_handover test_hmm)
 
 tree_of() { # variant
 	case "$1" in
@@ -49,7 +57,7 @@ build_one() { # variant
 	build=$OUTDIR/build/wide-$v
 	[ "$v" = base ] && "$ROOT/scripts/baseline.sh" worktree
 	LINUX=$tree EXTRA_CONFIG=$ROOT/config/wide.config BUILD_TARGETS="bzImage modules" \
-		"$ROOT/scripts/build.sh" "wide-$v"
+		KMAKE_ARGS="$(printf 'GCOV_PROFILE_%s.o=y ' "${GCOV_OBJECTS[@]}")" "$ROOT/scripts/build.sh" "wide-$v"
 	# The tree's own mm selftests, built against its headers and (for the
 	# page_frag test module) its build, installed the kselftest way.
 	with_progress "Building the mm selftests of the $v tree" "$OUTDIR/logs/wide-ksft-$v.log" \
@@ -67,6 +75,7 @@ build_one() { # variant
 	{
 		cat "$ROOT/config/expected-suites"
 		echo "mm_selftests"
+		echo "mm_extras"
 	} >"$WIDE/$v/expected-all"
 	local glob prog
 	glob=$(guest_filter "$tree" "$WIDE/$v/expected" "$WIDE/$v/expected-all")
@@ -76,7 +85,7 @@ build_one() { # variant
 		[[ $(basename "$prog") == $glob ]] && ln -s "$prog" "$WIDE/$v/bin/"
 	done
 	shopt -u extglob
-	ln -s "$ROOT/selftests/wide/mm_selftests" "$WIDE/$v/bin/mm_selftests"
+	ln -s "$ROOT/selftests/wide/mm_selftests" "$ROOT/selftests/wide/mm_extras" "$WIDE/$v/bin/"
 	log "wide $v: kernel, modules, $(find "$WIDE/$v/ksft/mm" -maxdepth 1 -type f -perm -u+x | wc -l) mm selftest programs, guest programs: $(find "$WIDE/$v/bin" -mindepth 1 -printf '%f ')"
 }
 
@@ -86,13 +95,14 @@ run_one() { # variant
 	run=$OUTDIR/run/wide-$v
 	[ -d "$WIDE/$v/bin" ] || die "wide $v is not built." "Run: scripts/wide.sh build $v"
 	# HVO's boot-time path (one 1 GB page), a pmem region for FS_DAX carved
-	# out of RAM above 4 GB, no panic on oops or warning: every report is
-	# counted by the report instead of ending the run.
+	# out of RAM above 4 GB, a CMA area for selftests/wide/mm_extras, no panic
+	# on oops or warning: every report is counted by the report instead of
+	# ending the run.
 	LINUX=$tree RUN=$run GUEST_BIN=$WIDE/$v/bin MEMORY=${MEMORY:-6G} \
 		EXPECT_SUITES=$WIDE/$v/expected PROG_TIMEOUT=$((MM_TIMEOUT * 40)) \
 		BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((MM_TIMEOUT * 40 + 1800))} \
-		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G" \
-		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_LOGDIR=$run/mm" \
+		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G cma=64M" \
+		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_LOGDIR=$run/mm GCOV_OUT=$run/gcov" \
 		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/wide-run-$v.log" 2>&1 || rc=$?
 	tail -n 3 "$OUTDIR/logs/wide-run-$v.log" >&2
 	log "wide $v: boot.sh exited with $rc (the A/B report judges; full log $OUTDIR/logs/wide-run-$v.log)"
@@ -105,7 +115,14 @@ if [ "$STEP" = all ] || [ "$STEP" = run ]; then
 	for v in "${VARIANTS[@]}"; do run_one "$v"; done
 fi
 if [ "$STEP" = all ] || [ "$STEP" = report ]; then
+	rc=0
 	python3 "$ROOT/scripts/wide-report.py" --linux "$LINUX" \
 		--base "$OUTDIR/run/wide-base" --series "$OUTDIR/run/wide-series" \
-		--markdown "$WIDE/report.md"
+		--markdown "$WIDE/report.md" || rc=$?
+	# Diff coverage of the series, from the same run.
+	python3 "$ROOT/scripts/wide-coverage.py" --linux "$LINUX" \
+		--build "$OUTDIR/build/wide-series" --gcda "$OUTDIR/run/wide-series/gcov" \
+		--llvm-cov "llvm-cov$LLVM_SUFFIX" --markdown "$WIDE/coverage.md" || rc=$?
+	[ $rc -eq 0 ] || die "make check-wide: the series has new failures or reports (above; $WIDE/report.md)."
+	log "make check-wide: no new failure and no report on the series ($WIDE/report.md, $WIDE/coverage.md)"
 fi

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Diff coverage of the series: which of its changed lines ran in a guest run.
+
+Inputs: the kernel tree (its base..pageref diff gives the changed lines),
+the build folder of the profiled kernel (its .gcno notes, written by the
+compiler for the objects scripts/wide.sh profiles with GCOV_PROFILE_<obj>=y)
+and the .gcda counters that the guest copied out of /sys/kernel/debug/gcov
+at the end of the run (scripts/guest-run.sh, GCOV_OUT).
+
+For each profiled object, LLVM's gcov (llvm-cov gcov) turns its counters
+into line counts for every source file the object compiled, headers
+included; a changed line counts as executable if any object has code for it
+and as run if any object ran it. Lines that no profiled object compiled
+(a driver this config does not build, Rust) are listed apart, by file.
+The test's own file (mm/tests/page_ref_kunit.c) is not part of the figure.
+
+Prints a Markdown report (--markdown writes it too); exit status 0.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+EXCLUDE = re.compile(r"^(mm/tests/|tools/|Documentation/|samples/|rust/kernel/)")
+
+
+def changed_lines(linux, base, head):
+    """{path: {line: text}} of the lines the series adds or changes (C only)."""
+    diff = subprocess.run(["git", "-C", linux, "diff", "-U0", "--no-color", f"{base}..{head}",
+                           "--", "*.c", "*.h"], check=True, capture_output=True,
+                          text=True).stdout
+    out, path, line = {}, None, 0
+    for l in diff.splitlines():
+        if l.startswith("+++ "):
+            path = l[6:] if l.startswith("+++ b/") else None
+            if path and EXCLUDE.match(path):
+                path = None
+            continue
+        m = HUNK.match(l)
+        if m:
+            line = int(m.group(1))
+            continue
+        if path and l.startswith("+") and not l.startswith("+++"):
+            text = l[1:]
+            # Blank lines and comments are not code whatever gcov says.
+            s = text.strip()
+            if s and not s.startswith(("/*", "*", "//")):
+                out.setdefault(path, {})[line] = text
+            line += 1
+    return out
+
+
+def gcov_counts(llvm_cov, build, gcda_root, linux):
+    """{source path relative to the tree: {line: count or None}}."""
+    counts = {}
+    gcdas = []
+    for dirpath, _, files in os.walk(gcda_root):
+        gcdas += [os.path.join(dirpath, f) for f in files if f.endswith(".gcda")]
+    work = tempfile.mkdtemp(prefix="wide-gcov.")
+    try:
+        for gcda in gcdas:
+            # The guest's copy mirrors debugfs: <gcda_root>/<build path>/<obj>.gcda.
+            rel = os.path.relpath(gcda, gcda_root)
+            build_rel = os.path.relpath(os.path.join("/", rel), build)
+            if build_rel.startswith(".."):
+                continue
+            stem = os.path.join(build, build_rel[:-len(".gcda")])
+            if not os.path.exists(stem + ".gcno"):
+                continue
+            shutil.copyfile(gcda, stem + ".gcda")
+            for f in os.listdir(work):
+                os.unlink(os.path.join(work, f))
+            subprocess.run([llvm_cov, "gcov", "-p", "-o", stem + ".gcno", stem + ".c"],
+                           cwd=work, capture_output=True, text=True)
+            for f in os.listdir(work):
+                if f.endswith(".gcov"):
+                    read_gcov(os.path.join(work, f), linux, counts)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return counts, len(gcdas)
+
+
+def read_gcov(path, linux, counts):
+    src, lines = None, {}
+    with open(path, errors="replace") as f:
+        for l in f:
+            parts = l.split(":", 2)
+            if len(parts) < 3:
+                continue
+            c, n = parts[0].strip(), parts[1].strip()
+            if n == "0":
+                if parts[2].startswith("Source:"):
+                    src = parts[2][len("Source:"):].strip()
+                continue
+            if not n.isdigit():
+                continue
+            if c == "-":
+                continue
+            c = c.rstrip("*")
+            lines[int(n)] = 0 if c in ("#####", "=====") else int(c) if c.isdigit() else 0
+    if not src:
+        return
+    src = os.path.realpath(src if os.path.isabs(src) else os.path.join(linux, src))
+    rel = os.path.relpath(src, os.path.realpath(linux))
+    if rel.startswith(".."):
+        return
+    d = counts.setdefault(rel, {})
+    for n, c in lines.items():
+        d[n] = max(d.get(n, 0), c)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--linux", required=True)
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--gcda", required=True, help="the guest's copy of /sys/kernel/debug/gcov")
+    ap.add_argument("--base", default="base")
+    ap.add_argument("--head", default="pageref")
+    ap.add_argument("--llvm-cov", default="llvm-cov-19")
+    ap.add_argument("--markdown")
+    a = ap.parse_args()
+    if not os.path.isdir(a.gcda):
+        print(f"ERROR: no gcov data in {a.gcda}: run scripts/wide.sh run series first",
+              file=sys.stderr)
+        return 2
+    changed = changed_lines(a.linux, a.base, a.head)
+    counts, ngcda = gcov_counts(a.llvm_cov, os.path.realpath(a.build), a.gcda, a.linux)
+    execd, ran, unreached, not_compiled = 0, 0, [], {}
+    for path in sorted(changed):
+        cov = counts.get(path)
+        if cov is None:
+            not_compiled[path] = len(changed[path])
+            continue
+        for n in sorted(changed[path]):
+            if n not in cov:
+                continue
+            execd += 1
+            if cov[n] > 0:
+                ran += 1
+            else:
+                unreached.append((path, n, changed[path][n].strip()))
+    share = 100.0 * ran / execd if execd else 0.0
+    md = [f"Changed executable lines that ran: **{ran} of {execd} ({share:.1f}%)**, "
+          f"from {ngcda} .gcda files.", "",
+          "Changed lines in files that no profiled object compiled "
+          "(not in the figure):", ""]
+    md += [f"- {p}: {n} line(s)" for p, n in sorted(not_compiled.items())] or ["- none"]
+    md += ["", "Changed executable lines that never ran:", ""]
+    md += [f"- {p}:{n}: `{t}`" for p, n, t in unreached] or ["- none"]
+    text = "\n".join(md) + "\n"
+    print(text)
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
