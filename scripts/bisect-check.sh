@@ -27,33 +27,6 @@ if [ ! -d "$WT" ]; then
 	git -C "$LINUX" worktree add -q --detach "$WT" base
 fi
 make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests"
-# A guest program that tests what a later patch adds says so in its header,
-#   " * Requires: <path in the tree> <fixed string>",
-# and a step whose tree lacks that string neither runs it nor expects it.
-# Prints the GUEST_FILTER glob of the programs a tree can run, and writes the
-# expected suites of that step to $2.
-step_guests() { # tree expected-suites-out
-	local f req path str name names=() skipped=()
-	for f in "$ROOT"/selftests/c/*.c; do
-		name=$(basename "$f" .c)
-		req=$(sed -n 's/^ \* Requires: //p' "$f" | head -n 1)
-		if [ -n "$req" ]; then
-			path=${req%% *}
-			str=${req#* }
-			if ! grep -qF -- "$str" "$1/$path" 2>/dev/null; then
-				skipped+=("$name")
-				continue
-			fi
-		fi
-		names+=("$name")
-	done
-	cp "$ROOT/config/expected-suites" "$2"
-	for name in "${skipped[@]}"; do
-		sed -i "/^$name\([[:space:]]\|$\)/d" "$2"
-	done
-	local IFS='|'
-	echo "@(${names[*]})"
-}
 summary=$OUTDIR/bisect-summary.txt
 SIZES=$OUTDIR/bisect
 mkdir -p "$SIZES"
@@ -106,7 +79,7 @@ for n in "${!steps[@]}"; do
 		result="no vmlinux after the build"
 	elif [ "$n" -eq 0 ]; then
 		result="ok: built (the base is not booted)"
-	elif ! filter=$(step_guests "$WT" "$OUTDIR/run/bisect-$n.expected") ||
+	elif ! filter=$(guest_filter "$WT" "$OUTDIR/run/bisect-$n.expected") ||
 		! LINUX=$WT RUN=$OUTDIR/run/bisect-$n GUEST_FILTER=$filter \
 			EXPECT_SUITES=$OUTDIR/run/bisect-$n.expected \
 			"$ROOT/scripts/boot.sh" bisect >"$OUTDIR/logs/boot-bisect-$n.log" 2>&1; then

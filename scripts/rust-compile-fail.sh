@@ -42,6 +42,8 @@ mapfile -d '' words < <(xargs printf '%s\0' <<<"$cmd")
 rustc=()
 skip=0
 for w in "${words[@]}"; do
+	# Kbuild may chain more commands after the compiler's (objtool, ...).
+	[[ $w == \;* ]] && break
 	if [ $skip -eq 1 ]; then
 		skip=0
 		continue
@@ -52,7 +54,7 @@ for w in "${words[@]}"; do
 	*) rustc+=("$w") ;;
 	esac
 done
-[ "${rustc[0]:-}" = rustc ] || die "unexpected command in $CMDFILE: ${words[*]:0:3} ..."
+[[ "$(basename "${rustc[0]:-}")" == *rustc* ]] || die "unexpected command in $CMDFILE: ${words[*]:0:3} ..."
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -30,7 +30,7 @@ DEB_PKGS=(
 	git git-email quilt perl python3 python3-venv shellcheck curl ca-certificates
 	kmod rsync
 	# the kernel's mm selftests (make check-wide builds them on the host)
-	libcap-dev libnuma-dev liburing-dev
+	libcap-dev libnuma-dev liburing-dev xfsprogs
 )
 
 missing_debs() {

@@ -26,63 +26,92 @@ import sys
 import tempfile
 
 HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+COMMENT_LINE = re.compile(r"^\*(/|\s|$)")
 EXCLUDE = re.compile(r"^(mm/tests/|tools/|Documentation/|samples/|rust/kernel/)")
 
 
 def changed_lines(linux, base, head):
     """{path: {line: text}} of the lines the series adds or changes (C only)."""
-    diff = subprocess.run(["git", "-C", linux, "diff", "-U0", "--no-color", f"{base}..{head}",
+    diff = subprocess.run(["git", "-C", linux, "diff", "-U0", "--no-color", "--no-ext-diff",
+                           "--src-prefix=a/", "--dst-prefix=b/", f"{base}..{head}",
                            "--", "*.c", "*.h"], check=True, capture_output=True,
                           text=True).stdout
-    out, path, line = {}, None, 0
+    out, path, line, in_hunk, in_comment = {}, None, 0, False, False
     for l in diff.splitlines():
-        if l.startswith("+++ "):
-            path = l[6:] if l.startswith("+++ b/") else None
-            if path and EXCLUDE.match(path):
-                path = None
-            continue
         m = HUNK.match(l)
         if m:
-            line = int(m.group(1))
+            line, in_hunk, in_comment = int(m.group(1)), True, False
             continue
-        if path and l.startswith("+") and not l.startswith("+++"):
-            text = l[1:]
-            # Blank lines and comments are not code whatever gcov says.
-            s = text.strip()
-            if s and not s.startswith(("/*", "*", "//")):
-                out.setdefault(path, {})[line] = text
-            line += 1
+        if l.startswith("diff --git "):
+            in_hunk = False
+            continue
+        if not in_hunk:
+            if l.startswith("+++ "):
+                path = l[6:] if l.startswith("+++ b/") else None
+                if path and EXCLUDE.match(path):
+                    path = None
+            continue
+        if not l.startswith("+"):
+            continue
+        text = l[1:]
+        code = text.strip()
+        # Comments are not code whatever gcov says; a "*" that starts a
+        # statement (a dereference) is code.
+        if in_comment:
+            if "*/" in code:
+                in_comment = False
+            code = ""
+        elif code.startswith("/*"):
+            in_comment = "*/" not in code
+            code = ""
+        elif code.startswith("//") or COMMENT_LINE.match(code):
+            code = ""
+        if path and code:
+            out.setdefault(path, {})[line] = text
+        line += 1
     return out
 
 
 def gcov_counts(llvm_cov, build, gcda_root, linux):
-    """{source path relative to the tree: {line: count or None}}."""
+    """({source path relative to the tree: {line: count}}, objects, objects run).
+
+    Every profiled object is read, run or not: one whose counters did not
+    come back (a module never loaded) counts as compiled and never run.
+    """
     counts = {}
-    gcdas = []
-    for dirpath, _, files in os.walk(gcda_root):
-        gcdas += [os.path.join(dirpath, f) for f in files if f.endswith(".gcda")]
+    gcnos = []
+    for dirpath, _, files in os.walk(build):
+        gcnos += [os.path.join(dirpath, f) for f in files if f.endswith(".gcno")]
+    if not gcnos:
+        raise SystemExit(f"ERROR: no .gcno file in {build}: the kernel was not built "
+                         "with gcov profiling (scripts/wide.sh build series)")
+    if shutil.which(llvm_cov) is None:
+        raise SystemExit(f"ERROR: {llvm_cov} is not installed: run scripts/setup.sh")
     work = tempfile.mkdtemp(prefix="wide-gcov.")
+    ran = 0
     try:
-        for gcda in gcdas:
-            # The guest's copy mirrors debugfs: <gcda_root>/<build path>/<obj>.gcda.
-            rel = os.path.relpath(gcda, gcda_root)
-            build_rel = os.path.relpath(os.path.join("/", rel), build)
-            if build_rel.startswith(".."):
-                continue
-            stem = os.path.join(build, build_rel[:-len(".gcda")])
-            if not os.path.exists(stem + ".gcno"):
-                continue
-            shutil.copyfile(gcda, stem + ".gcda")
+        for gcno in sorted(gcnos):
+            stem = gcno[:-len(".gcno")]
+            # The guest's copy mirrors debugfs: <gcda_root>/<absolute build path>.gcda.
+            gcda = os.path.join(gcda_root, stem.lstrip("/") + ".gcda")
+            if os.path.exists(stem + ".gcda"):
+                os.unlink(stem + ".gcda")
+            if os.path.exists(gcda):
+                shutil.copyfile(gcda, stem + ".gcda")
+                ran += 1
             for f in os.listdir(work):
                 os.unlink(os.path.join(work, f))
-            subprocess.run([llvm_cov, "gcov", "-p", "-o", stem + ".gcno", stem + ".c"],
-                           cwd=work, capture_output=True, text=True)
+            r = subprocess.run([llvm_cov, "gcov", "-p", "-o", gcno, stem + ".c"],
+                               cwd=work, capture_output=True, text=True)
+            if r.returncode != 0 or "mismatch" in r.stderr.lower():
+                raise SystemExit(f"ERROR: {llvm_cov} gcov failed on {gcno} (rebuilt since the "
+                                 f"run?): {r.stderr.strip()[:300]}")
             for f in os.listdir(work):
                 if f.endswith(".gcov"):
                     read_gcov(os.path.join(work, f), linux, counts)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return counts, len(gcdas)
+    return counts, len(gcnos), ran
 
 
 def read_gcov(path, linux, counts):
@@ -129,7 +158,7 @@ def main():
               file=sys.stderr)
         return 2
     changed = changed_lines(a.linux, a.base, a.head)
-    counts, ngcda = gcov_counts(a.llvm_cov, os.path.realpath(a.build), a.gcda, a.linux)
+    counts, nobj, nran = gcov_counts(a.llvm_cov, os.path.realpath(a.build), a.gcda, a.linux)
     execd, ran, unreached, not_compiled = 0, 0, [], {}
     for path in sorted(changed):
         cov = counts.get(path)
@@ -146,7 +175,8 @@ def main():
                 unreached.append((path, n, changed[path][n].strip()))
     share = 100.0 * ran / execd if execd else 0.0
     md = [f"Changed executable lines that ran: **{ran} of {execd} ({share:.1f}%)**, "
-          f"from {ngcda} .gcda files.", "",
+          f"from {nobj} profiled objects ({nran} of them ran: the others are modules "
+          "never loaded, or namesakes this config does not run).", "",
           "Changed lines in files that no profiled object compiled "
           "(not in the figure):", ""]
     md += [f"- {p}: {n} line(s)" for p, n in sorted(not_compiled.items())] or ["- none"]

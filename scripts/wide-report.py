@@ -33,13 +33,19 @@ REPORTS = [
                            r"INFO: possible recursive locking")),
     ("refcount", re.compile(r"refcount_t: ")),
     ("bad page", re.compile(r"BUG: Bad (page state|page map|rss-counter)")),
-    ("DEBUG_VM/BUG_ON", re.compile(r"kernel BUG at |VM_BUG_ON|page dumped because|"
-                                   r"WARNING: .* at (mm/|include/linux/(mm|page_ref|huge_mm|"
-                                   r"hugetlb|pagemap)\.h)")),
+    ("DEBUG_VM/BUG_ON", re.compile(r"kernel BUG at |VM_BUG_ON|VM_WARN_ON|page dumped because|"
+                                   r"WARNING: (mm/|include/linux/(mm|page_ref|huge_mm|"
+                                   r"hugetlb|pagemap|mm_inline)\.h:)")),
     ("other warning", re.compile(r"WARNING: |BUG: |UBSAN: ")),
     ("oops/panic", re.compile(r"Oops|general protection fault|Kernel panic")),
 ]
 DYNAMIC = re.compile(r"\s*\([^()]*\)\s*$")
+# One report is one splat: the lines that match after its first line, up to
+# its end marker (or SPLAT_LINES lines), belong to it ("refcount_t:" and the
+# WARNING it comes with, "Bad page state" and its page dump, "kernel BUG"
+# and its Oops).
+SPLAT_END = re.compile(r"---\[ end trace|^=+$|^\s*(?:not )?ok \d+ ")
+SPLAT_LINES = 80
 
 
 def load_json(path):
@@ -93,6 +99,7 @@ def reports(run):
             lines = f.read().splitlines()
     except OSError:
         return {"no console log": ["(missing)"]}, []
+    in_splat = 0
     for raw in lines:
         line = re.sub(r"^\[[ 0-9.]*\] ?", "", raw)
         m = KUNIT_CASE_RESULT.match(line)
@@ -104,14 +111,21 @@ def reports(run):
                 for kind, t in pending:
                     found.setdefault(kind, []).append(t)
             pending = []
+            in_splat = 0
             continue
         if re.match(r"^\s*(?:not )?ok \d+ |^\s*# Subtest: ", line):
             for kind, t in pending:
                 found.setdefault(kind, []).append(t)
             pending = []
+        if in_splat:
+            in_splat -= 1
+            if SPLAT_END.search(line):
+                in_splat = 0
+            continue
         for kind, rx in REPORTS:
             if rx.search(line):
                 pending.append((kind, line.strip()))
+                in_splat = SPLAT_LINES
                 break
     for kind, t in pending:
         found.setdefault(kind, []).append(t)
@@ -175,7 +189,8 @@ def main():
                 both.append((path, b))
             continue
         diffs.append((path, b, s))
-        if s not in ("PASS", "SKIP") and (b in ("PASS", "SKIP") or s == "not run"):
+        # Anything the series does worse: a failure, a crash, a test it did not run.
+        if s not in ("PASS", "SKIP"):
             new_fail.append(path)
     md += ["", "## Differences", ""]
     if only:
