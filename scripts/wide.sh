@@ -72,6 +72,10 @@ build_one() { # variant
 		TARGETS=mm KSFT_INSTALL_PATH="$WIDE/$v/ksft" install
 	[ -x "$WIDE/$v/ksft/mm/run_vmtests.sh" ] ||
 		die "no mm selftests installed for $v." "See $OUTDIR/logs/wide-ksft-$v.log"
+	# The selftests' build leaves files in the source tree (local_config.*,
+	# the page_frag module's objects, not all of them git-ignored): remove
+	# them, so that the tree stays clean for make linux and make export.
+	git -C "$tree" clean -fdxq -- tools/testing/selftests/mm
 	# The project's guest programs that this tree can run, and the wrapper.
 	make -s -C "$ROOT/selftests" LINUX="$tree" OUT="$WIDE/$v/selftests"
 	rm -rf "${WIDE:?}/$v/bin"
