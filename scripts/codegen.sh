@@ -20,7 +20,7 @@ mkdir -p "$OUT" "$OUTDIR/logs"
 [ -d "$OUTDIR/linux-baseline" ] || "$ROOT/scripts/baseline.sh" worktree
 frag=$OUT/nodebug.config
 {
-	grep -v -E '^CONFIG_(DEBUG_VM|DEBUG_PAGE_REF|RUST|RUST_KERNEL_DOCTESTS|PAGE_REF_KUNIT_TEST)=' "$ROOT/config/lean.config"
+	grep -v -E '^CONFIG_(DEBUG_VM|DEBUG_PAGE_REF|RUST|RUST_KERNEL_DOCTESTS|PAGE_REF_KUNIT_TEST|PROVE_LOCKING)=' "$ROOT/config/lean.config"
 	printf '# CONFIG_DEBUG_VM is not set\n# CONFIG_DEBUG_PAGE_REF is not set\n# CONFIG_RUST is not set\n'
 } >"$frag"
 
