@@ -37,13 +37,15 @@ MM_TIMEOUT=${MM_TIMEOUT:-900}
 WIDE=$OUTDIR/wide
 # Objects profiled with gcov, by file name (GCOV_PROFILE_<name>.o=y on the
 # make command line applies to every object of that name): those the series
-# changes, and the mm objects through which the inline helpers of
-# page_ref.h, mm.h and mm/internal.h run. A name that some other object
+# changes, the mm objects through which the inline helpers of page_ref.h,
+# mm.h and mm/internal.h run, and the page_ref KUnit suite, whose cases run
+# the helpers that no other path reaches on demand (its own lines are not
+# counted, the helpers' are). A name that some other object
 # shares also profiles that one (ipc/util.o, kernel/sched/debug.o, ...),
 # which costs a little speed; names shared with code that runs without the
 # kernel's gcov runtime are left out: mm/memory.o, since
 # arch/x86/boot/memory.o is real-mode setup code linked into the bzImage.
-GCOV_OBJECTS=(page_alloc page_frag_cache util vmscan mm_init memremap memory-failure
+GCOV_OBJECTS=(page_ref_kunit page_alloc page_frag_cache util vmscan mm_init memremap memory-failure
 	hugetlb hugetlb_vmemmap sparse-vmemmap huge_memory gup debug debug_page_ref
 	compaction cma swap filemap migrate page_isolation dax brd p2pdma
 	virtio_mem kexec_handover test_hmm)
