@@ -15,6 +15,7 @@
 #     variant: base and/or series (default: both)
 #   MM_CATEGORIES="..."  run_vmtests.sh categories (default below)
 #   MM_TIMEOUT=s         per category (default 900, the mm settings file's)
+#   MM_SWAP=0            no swap during the mm selftests (default: 1 GB on zram)
 #   CPUS, MEMORY         guest size (default: host CPUs, 6G)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -115,7 +116,7 @@ run_one() { # variant
 	LINUX=$tree RUN=$run GUEST_BIN=$WIDE/$v/bin MEMORY=${MEMORY:-6G} \
 		EXPECT_SUITES=$WIDE/$v/expected BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((mm_limit + 3600))} \
 		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G cma=64M" \
-		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_LOGDIR=$run/mm GCOV_OUT=$run/gcov PROG_TIMEOUTS=mm_selftests=$mm_limit" \
+		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_SWAP=${MM_SWAP:-1} MM_LOGDIR=$run/mm GCOV_OUT=$run/gcov PROG_TIMEOUTS=mm_selftests=$mm_limit" \
 		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/wide-run-$v.log" 2>&1 || rc=$?
 	tail -n 3 "$OUTDIR/logs/wide-run-$v.log" >&2
 	log "wide $v: boot.sh exited with $rc (the A/B report judges; full log $OUTDIR/logs/wide-run-$v.log)"
