@@ -30,7 +30,7 @@ REPORTS = [
     ("lockdep", re.compile(r"WARNING: (possible .*lock|inconsistent lock state|"
                            r"suspicious RCU usage|bad unlock balance|held lock freed)|"
                            r"BUG: (sleeping function called|scheduling while atomic)|"
-                           r"INFO: possible recursive locking")),
+                           r"INFO: possible recursive locking|WARNING: kernel/locking/")),
     ("refcount", re.compile(r"refcount_t: ")),
     ("bad page", re.compile(r"BUG: Bad (page state|page map|rss-counter)")),
     ("DEBUG_VM/BUG_ON", re.compile(r"kernel BUG at |VM_BUG_ON|VM_WARN_ON|page dumped because|"
@@ -39,13 +39,15 @@ REPORTS = [
     ("other warning", re.compile(r"WARNING: |BUG: |UBSAN: ")),
     ("oops/panic", re.compile(r"Oops|general protection fault|Kernel panic")),
 ]
+# Log lines that look like reports and are not: dumps a test asks for.
+NOT_A_REPORT = re.compile(r"page dumped because: gup_test: dump_pages\(\) test")
 DYNAMIC = re.compile(r"\s*\([^()]*\)\s*$")
 # One report is one splat: the lines that match after its first line, up to
 # its end marker (or SPLAT_LINES lines), belong to it ("refcount_t:" and the
 # WARNING it comes with, "Bad page state" and its page dump, "kernel BUG"
 # and its Oops).
 SPLAT_END = re.compile(r"---\[ end trace|^=+$|^\s*(?:not )?ok \d+ ")
-SPLAT_LINES = 80
+SPLAT_LINES = 200
 
 
 def load_json(path):
@@ -84,16 +86,21 @@ def results(run):
 
 
 KUNIT_CASE_RESULT = re.compile(r"^\s{4,}(?:not )?ok \d+ (\S+)")
+SUBTEST = re.compile(r"^\s*# Subtest: (\S+)")
+# The series' KUnit cases that trip a debug check on purpose and count the
+# warning with KUnit's suppression (the page dump before it still prints).
+PROVOKING = {"page_ref": re.compile(r"^page_ref_test_warns_"),
+             "rust_kernel_folio": re.compile(r"^check_")}
 
 
 def reports(run):
     """Kernel log reports: ({kind: [first lines]}, [provoked lines]).
 
-    A report printed while a KUnit case that provokes warnings on purpose
-    ran (its name says "warn", and it passed: it counted the warning it
-    expected) is set apart as provoked; every other one counts.
+    A report printed while one of the series' KUnit cases that provoke a
+    warning on purpose ran (PROVOKING), and that passed (it counted the
+    warning it expected), is set apart as provoked; every other one counts.
     """
-    found, provoked, pending = {}, [], []
+    found, provoked, pending, suite = {}, [], [], ""
     try:
         with open(os.path.join(run, "console.log"), errors="backslashreplace") as f:
             lines = f.read().splitlines()
@@ -102,10 +109,14 @@ def reports(run):
     in_splat = 0
     for raw in lines:
         line = re.sub(r"^\[[ 0-9.]*\] ?", "", raw)
+        sm = SUBTEST.match(line)
+        if sm:
+            suite = sm.group(1)
         m = KUNIT_CASE_RESULT.match(line)
         if m:
             # The reports printed since the previous case result are this case's.
-            if "warn" in m.group(1) and not line.lstrip().startswith("not ok"):
+            rx = PROVOKING.get(suite)
+            if rx and rx.match(m.group(1)) and not line.lstrip().startswith("not ok"):
                 provoked += [f"{m.group(1)}: {t}" for _, t in pending]
             else:
                 for kind, t in pending:
@@ -121,6 +132,8 @@ def reports(run):
             in_splat -= 1
             if SPLAT_END.search(line):
                 in_splat = 0
+            continue
+        if NOT_A_REPORT.search(line):
             continue
         for kind, rx in REPORTS:
             if rx.search(line):
