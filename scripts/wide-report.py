@@ -145,6 +145,13 @@ def reports(run):
     return found, provoked
 
 
+def signature(line):
+    """A report line without what changes from boot to boot."""
+    line = re.sub(r"\+0x[0-9a-f]+/0x[0-9a-f]+", "", line)
+    line = re.sub(r", CPU#\d+: .*$|\s+\[#\d+\].*$", "", line)
+    return re.sub(r"0x[0-9a-f]+|\b\d+\b", "N", line).strip()
+
+
 def suite_of(path):
     parts = path.split("/")
     return "/".join(parts[:3]) if parts[0] == "guest" and parts[1] == "mm_selftests" \
@@ -238,11 +245,19 @@ def main():
         if p:
             md.append(f"\n{name}: {len(p)} report line(s) provoked on purpose by KUnit cases "
                       f"that count the warning they expect (not counted), first: `{p[0]}`")
+    # A report whose signature (its line without addresses, offsets and
+    # tasks) the base's log has too is the base's: listed, not counted.
+    base_sigs = {signature(t) for lines in wb.values() for t in lines}
+    own = [(k, t) for k, lines in ws.items() for t in lines if signature(t) not in base_sigs]
+    shared = [(k, t) for k, lines in ws.items() for t in lines if signature(t) in base_sigs]
+    if shared:
+        md.append("\nReports on both kernels (the base's own, not counted): " +
+                  "; ".join(f"{k}: `{t}`" for k, t in shared))
     verdict = []
     if new_fail:
         verdict.append(f"{len(new_fail)} test(s) fail or did not run on the series only")
-    if ws:
-        verdict.append(f"{sum(map(len, ws.values()))} report(s) in the series' kernel log")
+    if own:
+        verdict.append(f"{len(own)} report(s) in the series' kernel log that the base's has not")
     md += ["", "**Verdict:** " + ("; ".join(verdict) if verdict else
                                   "no new failure and no report on the series")]
     text = "\n".join(md) + "\n"
