@@ -97,4 +97,13 @@ if [ -f "$SIZES/vmlinux-0" ] && [ -f "$SIZES/vmlinux-$((${#steps[@]} - 1))" ]; t
 		>"$SIZES/bloat-total.txt" 2>&1 || true
 fi
 [ $fail -eq 0 ] || die "some patches do not build or boot on their own." "See $summary"
+# A partial run judged its own steps; the verdict on the series needs every
+# step of the summary, each naming the commit of this series, to be ok.
+missing=()
+for n in "${!steps[@]}"; do
+	h=$(git -C "$LINUX" rev-parse --short=12 "${steps[$n]}")
+	grep -q "^$n/${#commits[@]} $h .*: ok" "$summary" || missing+=("$n")
+done
+[ ${#missing[@]} -eq 0 ] || die "these steps were checked in this run, but not steps ${missing[*]}." \
+	"Run: scripts/bisect-check.sh ${missing[*]}"
 log "every patch builds and boots on its own ($summary)"
