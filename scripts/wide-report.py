@@ -121,6 +121,11 @@ def reports(run):
             lines = f.read().splitlines()
     except OSError:
         return {"no console log": ["(missing)"]}, []
+    def count_pending():
+        for kind, t in pending:
+            found.setdefault(kind, []).append(t)
+        pending.clear()
+
     in_splat = 0
     for raw in lines:
         line = re.sub(r"^\[[ 0-9.]*\] ?", "", raw)
@@ -133,16 +138,13 @@ def reports(run):
             rx = PROVOKING.get(suite)
             if rx and rx.match(m.group(1)) and not line.lstrip().startswith("not ok"):
                 provoked += [f"{m.group(1)}: {t}" for _, t in pending]
+                pending.clear()
             else:
-                for kind, t in pending:
-                    found.setdefault(kind, []).append(t)
-            pending = []
+                count_pending()
             in_splat = 0
             continue
-        if re.match(r"^\s*(?:not )?ok \d+ |^\s*# Subtest: ", line):
-            for kind, t in pending:
-                found.setdefault(kind, []).append(t)
-            pending = []
+        if sm or re.match(r"^\s*(?:not )?ok \d+ ", line):
+            count_pending()
         if in_splat:
             in_splat -= 1
             if SPLAT_END.search(line):
@@ -155,8 +157,7 @@ def reports(run):
                 pending.append((kind, line.strip()))
                 in_splat = SPLAT_LINES
                 break
-    for kind, t in pending:
-        found.setdefault(kind, []).append(t)
+    count_pending()
     return found, provoked
 
 
@@ -192,7 +193,6 @@ def boot_line(run):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--linux", required=True)
     ap.add_argument("--base", required=True)
     ap.add_argument("--series", required=True)
     ap.add_argument("--markdown")

@@ -130,7 +130,7 @@ if [ "$STEP" = all ] || [ "$STEP" = run ]; then
 fi
 if [ "$STEP" = all ] || [ "$STEP" = report ]; then
 	rc=0
-	python3 "$ROOT/scripts/wide-report.py" --linux "$LINUX" \
+	python3 "$ROOT/scripts/wide-report.py" \
 		--base "$OUTDIR/run/wide-base" --series "$OUTDIR/run/wide-series" \
 		--markdown "$WIDE/report.md" || rc=$?
 	# Diff coverage of the series, from the same run.
