@@ -41,6 +41,11 @@ size_report() { # step
 }
 fail=0
 steps=("$(git -C "$LINUX" rev-parse base)" "${commits[@]}")
+# The abbreviated hash of each step, as the summary lines name them.
+short=()
+for c in "${steps[@]}"; do
+	short+=("$(git -C "$LINUX" rev-parse --short=12 "$c")")
+done
 # Every summary line names the commit it tested ("N/TOTAL <hash> subject:
 # result"). A partial run keeps the other lines only while they still name
 # the same commit at the same step: a line left from an earlier version of
@@ -53,8 +58,7 @@ else
 	while IFS= read -r line; do
 		n=${line%%/*}
 		h=$(cut -d' ' -f2 <<<"$line")
-		if [[ $n =~ ^[0-9]+$ ]] && [ "$n" -lt ${#steps[@]} ] &&
-			[ "$(git -C "$LINUX" rev-parse --short=12 "${steps[$n]}")" = "$h" ]; then
+		if [[ $n =~ ^[0-9]+$ ]] && [ "$n" -lt ${#steps[@]} ] && [ "${short[$n]}" = "$h" ]; then
 			printf '%d/%d %s\n' "$n" "${#commits[@]}" "${line#* }" >>"$kept"
 		else
 			warn "dropping a stale summary line (another commit or series): $line"
@@ -88,8 +92,8 @@ for n in "${!steps[@]}"; do
 		result="ok: $(tail -n 1 "$OUTDIR/logs/boot-bisect-$n.log"); size: $(size_report "$n")"
 	fi
 	[[ $result == ok* ]] || fail=1
-	printf '%d/%d %s %s: %s\n' "$n" "${#commits[@]}" "$(git -C "$LINUX" rev-parse --short=12 "$c")" \
-		"$subject" "$result" | tee -a "$summary"
+	printf '%d/%d %s %s: %s\n' "$n" "${#commits[@]}" "${short[$n]}" "$subject" "$result" |
+		tee -a "$summary"
 	sort -n -t/ -k1,1 -o "$summary" "$summary"
 done
 if [ -f "$SIZES/vmlinux-0" ] && [ -f "$SIZES/vmlinux-$((${#steps[@]} - 1))" ]; then
@@ -101,8 +105,7 @@ fi
 # step of the summary, each naming the commit of this series, to be ok.
 missing=()
 for n in "${!steps[@]}"; do
-	h=$(git -C "$LINUX" rev-parse --short=12 "${steps[$n]}")
-	grep -q "^$n/${#commits[@]} $h .*: ok" "$summary" || missing+=("$n")
+	grep -q "^$n/${#commits[@]} ${short[$n]} .*: ok" "$summary" || missing+=("$n")
 done
 [ ${#missing[@]} -eq 0 ] || die "these steps were checked in this run, but not steps ${missing[*]}." \
 	"Run: scripts/bisect-check.sh ${missing[*]}"
