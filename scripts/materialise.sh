@@ -89,6 +89,19 @@ unpack_base() {
 	[ "$v" = "$(pin VERSION)" ] || warn "the base says it is $v, base.pin says $(pin VERSION)."
 }
 
+# The base commit leaves some 90000 loose objects, which trips git's automatic
+# gc on the next commit. git 2.47 runs it detached, in the background, where it
+# holds HEAD.lock while our next git command needs it ("cannot lock ref 'HEAD'",
+# a CI failure). linux/ is a work tree these scripts drive: no automatic gc in
+# it, and any gc a user's config asks for runs in the foreground. Run git gc
+# there yourself if you want the objects packed.
+no_background_gc() {
+	git config gc.auto 0
+	git config gc.autoDetach false
+	git config maintenance.auto false
+	git config maintenance.autoDetach false
+}
+
 create_repo() {
 	# Global, not local: the EXIT trap runs after this function returned.
 	tmp=$LINUX.tmp.$$
@@ -122,6 +135,7 @@ create_repo() {
 		fi
 		# Keep the changelog notes on commits through rebase and amend.
 		git config notes.rewriteRef refs/notes/commits
+		no_background_gc
 		git add -A -f . >/dev/null
 		git commit -q -m "Linux $(pin VERSION) (pinned base, see base.pin)"
 		git tag base
@@ -166,6 +180,7 @@ create_clone() {
 		git config core.autocrlf false
 		git config notes.rewriteRef refs/notes/commits
 		git config pageref.base "upstream $rev"
+		no_background_gc
 		git tag -f base "$sha" >/dev/null
 		if [ "${LINUX_SPARSE:-0}" = 1 ]; then
 			git config core.sparseCheckout true
@@ -223,6 +238,8 @@ else
 	[ -z "$(git -C "$LINUX" status --porcelain --untracked-files=no)" ] ||
 		die "$LINUX has uncommitted changes; refusing to touch it." \
 			"Commit them (git -C linux commit) and run: make export, or stash them."
+	# A linux/ made before no_background_gc existed gets it too.
+	(cd "$LINUX" && no_background_gc)
 fi
 
 if [ "$SERIES" = none ]; then
