@@ -18,6 +18,8 @@
 #   GUEST_FILTER=glob              run only matching guest programs
 #   EXPECT_SUITES=file             the suites that must run (default config/expected-suites)
 #   GUEST_ENV="A=1 B=2"            environment for the guest programs
+#   QEMU_OPTS="..."                extra QEMU arguments (vng --qemu-opts), e.g.
+#                                  a virtio-mem device (scripts/wide.sh)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -85,7 +87,8 @@ start=$(date +%s)
 set +e
 timeout -k 10 "$BOOT_TIMEOUT" vng --run "$BUILD" "${ACCEL[@]}" --verbose \
 	--cpus "$CPUS" --memory "$MEMORY" --rwdir "$RUN" --cwd "$ROOT" \
-	--append "$BOOT_APPEND" --exec "$GUEST_CMD" </dev/null >"$CONSOLE" 2>&1
+	--append "$BOOT_APPEND" ${QEMU_OPTS:+--qemu-opts="$QEMU_OPTS"} \
+	--exec "$GUEST_CMD" </dev/null >"$CONSOLE" 2>&1
 rc=$?
 set -e
 elapsed=$(($(date +%s) - start))

@@ -16,7 +16,8 @@
 #   MM_CATEGORIES="..."  run_vmtests.sh categories (default below)
 #   MM_TIMEOUT=s         per category (default 900, the mm settings file's)
 #   MM_SWAP=0            no swap during the mm selftests (default: 1 GB on zram)
-#   CPUS, MEMORY         guest size (default: host CPUs, 6G)
+#   CPUS, MEMORY         guest size (default: host CPUs, 6G; MEMORY in G),
+#                        plus a virtio-mem device of 1 GB with 64 MB plugged
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -113,9 +114,18 @@ run_one() { # variant
 	# out of RAM above 4 GB, a CMA area for selftests/wide/mm_extras, no panic
 	# on oops or warning: every report is counted by the report instead of
 	# ending the run.
-	LINUX=$tree RUN=$run GUEST_BIN=$WIDE/$v/bin MEMORY=${MEMORY:-6G} \
+	# A virtio-mem device with 64 MB of its 1 GB plugged: part of its first
+	# 128 MB memory block stays unplugged, held by the driver as
+	# fake-offline pages (mm_extras virtio_mem_offline_online). QEMU merges
+	# this -m with vng's --memory.
+	local mem=${MEMORY:-6G}
+	case "$mem" in [0-9]*G) ;; *) die "MEMORY=$mem: give it in G (e.g. 6G)." ;; esac
+	local qemu="-m $mem,slots=1,maxmem=$((${mem%G} + 2))G"
+	qemu+=" -object memory-backend-ram,id=vmem0,size=1G"
+	qemu+=" -device virtio-mem-pci,id=vmem0dev,memdev=vmem0,requested-size=64M"
+	LINUX=$tree RUN=$run GUEST_BIN=$WIDE/$v/bin MEMORY=$mem QEMU_OPTS=$qemu \
 		EXPECT_SUITES=$WIDE/$v/expected BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((mm_limit + 3600))} \
-		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G cma=64M" \
+		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G cma=64M memhp_default_state=online_movable" \
 		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_SWAP=${MM_SWAP:-1} MM_LOGDIR=$run/mm GCOV_OUT=$run/gcov PROG_TIMEOUTS=mm_selftests=$mm_limit" \
 		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/wide-run-$v.log" 2>&1 || rc=$?
 	tail -n 3 "$OUTDIR/logs/wide-run-$v.log" >&2
