@@ -29,8 +29,9 @@ DEB_PKGS=(
 	make gcc flex bison bc libelf-dev libssl-dev cpio xz-utils zstd ccache
 	git git-email quilt perl python3 python3-venv shellcheck curl ca-certificates
 	kmod rsync
-	# the kernel's mm selftests (make check-wide builds them on the host)
-	libcap-dev libnuma-dev liburing-dev xfsprogs
+	# the kernel's mm selftests (make check-wide builds them on the host);
+	# ndctl for mm_extras' device-dax case (the guest runs the host's root)
+	libcap-dev libnuma-dev liburing-dev xfsprogs ndctl
 )
 
 missing_debs() {
