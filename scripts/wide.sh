@@ -16,6 +16,10 @@
 #   MM_CATEGORIES="..."  run_vmtests.sh categories (default below)
 #   MM_TIMEOUT=s         per category (default 900, the mm settings file's)
 #   MM_SWAP=0            no swap during the mm selftests (default: 1 GB on zram)
+#   RUN_TAG=name         run into out/run/wide-<variant>-<name> instead, so
+#                        that a partial rerun (GUEST_FILTER=glob of the guest
+#                        programs, MM_CATEGORIES=...) keeps the full run that
+#                        the report reads
 #   CPUS, MEMORY         guest size (default: host CPUs, 6G; MEMORY in G),
 #                        plus a virtio-mem device of 1 GB with 64 MB plugged
 set -euo pipefail
@@ -104,7 +108,7 @@ build_one() { # variant
 run_one() { # variant
 	local v=$1 tree run rc=0 mm_limit cats
 	tree=$(tree_of "$v")
-	run=$OUTDIR/run/wide-$v
+	run=$OUTDIR/run/wide-$v${RUN_TAG:+-$RUN_TAG}
 	# mm_selftests bounds every category; the other programs keep the
 	# default limit of scripts/boot.sh.
 	read -r -a cats <<<"$MM_CATEGORIES"
@@ -127,9 +131,9 @@ run_one() { # variant
 		EXPECT_SUITES=$WIDE/$v/expected BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((mm_limit + 3600))} \
 		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G cma=64M memhp_default_state=online_movable" \
 		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_SWAP=${MM_SWAP:-1} MM_LOGDIR=$run/mm GCOV_OUT=$run/gcov PROG_TIMEOUTS=mm_selftests=$mm_limit" \
-		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/wide-run-$v.log" 2>&1 || rc=$?
-	tail -n 3 "$OUTDIR/logs/wide-run-$v.log" >&2
-	log "wide $v: boot.sh exited with $rc (the A/B report judges; full log $OUTDIR/logs/wide-run-$v.log)"
+		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/wide-run-$v${RUN_TAG:+-$RUN_TAG}.log" 2>&1 || rc=$?
+	tail -n 3 "$OUTDIR/logs/wide-run-$v${RUN_TAG:+-$RUN_TAG}.log" >&2
+	log "wide $v: boot.sh exited with $rc (the A/B report judges; full log $OUTDIR/logs/wide-run-$v${RUN_TAG:+-$RUN_TAG}.log)"
 }
 
 if [ "$STEP" = all ] || [ "$STEP" = build ]; then
