@@ -8,7 +8,9 @@ guest program, among them the mm selftests), and each kernel log. Prints,
 and writes as Markdown with --markdown:
 
   - per suite: passed / failed / skipped on each kernel;
-  - every test whose result differs, and every test that fails on both;
+  - every test whose result differs, and every test that fails on both,
+    with its reason from --reasons (config/wide-known-failures: a glob of
+    test paths, a tab, the reason), or "no reason recorded";
   - the kernel log's reports by kind (KASAN, KFENCE, lockdep, DEBUG_VM and
     BUG_ON, refcount_t, bad page, other warnings, oopses) on each kernel,
     with the first line of each.
@@ -21,6 +23,7 @@ KUnit cases provoke on purpose are listed apart); 0 otherwise. A missing
 run folder is an error (exit 2).
 """
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -191,12 +194,36 @@ def boot_line(run):
             f"{'TCG' if accel == '--disable-kvm' else 'KVM'}, {cpus} vCPUs")
 
 
+def load_reasons(path):
+    """GLOB<TAB>reason lines; '#' comments and blank lines skipped."""
+    out = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            if "\t" not in line:
+                sys.exit(f"ERROR: {path}:{n}: no tab between the test glob and the reason")
+            glob, reason = line.split("\t", 1)
+            out.append((glob.strip(), reason.strip()))
+    return out
+
+
+def reason_of(reasons, path):
+    for glob, reason in reasons:
+        if fnmatch.fnmatchcase(path, glob):
+            return reason
+    return "no reason recorded"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", required=True)
     ap.add_argument("--series", required=True)
     ap.add_argument("--markdown")
+    ap.add_argument("--reasons", help="known failures on both kernels: GLOB<TAB>reason per line")
     a = ap.parse_args()
+    reasons = load_reasons(a.reasons) if a.reasons else []
     for run in (a.base, a.series):
         if not os.path.isdir(run):
             print(f"ERROR: no run folder {run}: run scripts/wide.sh run first", file=sys.stderr)
@@ -250,7 +277,7 @@ def main():
     else:
         md.append("none")
     md += ["", "## Failing on both kernels", ""]
-    md += [f"- {p}: {st}" for p, st in both] or ["none"]
+    md += [f"- {p}: {st}: {reason_of(reasons, p)}" for p, st in both] or ["none"]
     md += ["", "## Kernel log reports", "", "| kind | base | series |", "|---|---|---|"]
     kinds = [k for k, _ in REPORTS] + ["no console log"]
     for kind in kinds:
