@@ -54,7 +54,12 @@ for w in "${words[@]}"; do
 	*) rustc+=("$w") ;;
 	esac
 done
-[[ "$(basename "${rustc[0]:-}")" == *rustc* ]] || die "unexpected command in $CMDFILE: ${words[*]:0:3} ..."
+# After make rust-lint (CLIPPY=1), Kbuild's compiler is clippy-driver: rustc
+# with clippy's lints on top, the same flags and the same error codes.
+case "$(basename "${rustc[0]:-}")" in
+*rustc* | clippy-driver) ;;
+*) die "unexpected command in $CMDFILE: ${words[*]:0:3} ..." ;;
+esac
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
