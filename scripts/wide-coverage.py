@@ -6,7 +6,9 @@ Inputs: the kernel tree (its base..pageref diff gives the changed lines),
 the build folder of the profiled kernel (its .gcno notes, written by the
 compiler for the objects scripts/wide.sh profiles with GCOV_PROFILE_<obj>=y)
 and the .gcda counters that the guest copied out of /sys/kernel/debug/gcov
-at the end of the run (scripts/guest-run.sh, GCOV_OUT).
+at the end of the run (scripts/guest-run.sh, GCOV_OUT); --gcda may be given
+more than once, for runs of the same build (a full run and a partial rerun
+with RUN_TAG): a line ran if it ran in any of them.
 
 For each profiled object, LLVM's gcov (llvm-cov gcov) turns its counters
 into line counts for every source file the object compiled, headers
@@ -72,7 +74,7 @@ def changed_lines(linux, base, head):
     return out
 
 
-def gcov_counts(llvm_cov, build, gcda_root, linux):
+def gcov_counts(llvm_cov, build, gcda_roots, linux):
     """({source path relative to the tree: {line: count}}, objects, objects run).
 
     Every profiled object is read, run or not: one whose counters did not
@@ -93,22 +95,26 @@ def gcov_counts(llvm_cov, build, gcda_root, linux):
         for gcno in sorted(gcnos):
             stem = gcno[:-len(".gcno")]
             # The guest's copy mirrors debugfs: <gcda_root>/<absolute build path>.gcda.
-            gcda = os.path.join(gcda_root, stem.lstrip("/") + ".gcda")
-            if os.path.exists(stem + ".gcda"):
-                os.unlink(stem + ".gcda")
-            if os.path.exists(gcda):
-                shutil.copyfile(gcda, stem + ".gcda")
-                ran += 1
-            for f in os.listdir(work):
-                os.unlink(os.path.join(work, f))
-            r = subprocess.run([llvm_cov, "gcov", "-p", "-o", gcno, stem + ".c"],
-                               cwd=work, capture_output=True, text=True)
-            if r.returncode != 0 or "mismatch" in r.stderr.lower():
-                raise SystemExit(f"ERROR: {llvm_cov} gcov failed on {gcno} (rebuilt since the "
-                                 f"run?): {r.stderr.strip()[:300]}")
-            for f in os.listdir(work):
-                if f.endswith(".gcov"):
-                    read_gcov(os.path.join(work, f), linux, counts)
+            gcdas = [g for g in (os.path.join(r, stem.lstrip("/") + ".gcda") for r in gcda_roots)
+                     if os.path.exists(g)]
+            ran += bool(gcdas)
+            # Once per run that has counters for the object, or once without
+            # any (compiled, never ran); read_gcov() keeps each line's maximum.
+            for gcda in gcdas or [None]:
+                if os.path.exists(stem + ".gcda"):
+                    os.unlink(stem + ".gcda")
+                if gcda:
+                    shutil.copyfile(gcda, stem + ".gcda")
+                for f in os.listdir(work):
+                    os.unlink(os.path.join(work, f))
+                r = subprocess.run([llvm_cov, "gcov", "-p", "-o", gcno, stem + ".c"],
+                                   cwd=work, capture_output=True, text=True)
+                if r.returncode != 0 or "mismatch" in r.stderr.lower():
+                    raise SystemExit(f"ERROR: {llvm_cov} gcov failed on {gcno} (rebuilt since "
+                                     f"the run?): {r.stderr.strip()[:300]}")
+                for f in os.listdir(work):
+                    if f.endswith(".gcov"):
+                        read_gcov(os.path.join(work, f), linux, counts)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return counts, len(gcnos), ran
@@ -147,16 +153,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--linux", required=True)
     ap.add_argument("--build", required=True)
-    ap.add_argument("--gcda", required=True, help="the guest's copy of /sys/kernel/debug/gcov")
+    ap.add_argument("--gcda", required=True, action="append",
+                    help="the guest's copy of /sys/kernel/debug/gcov (repeatable)")
     ap.add_argument("--base", default="base")
     ap.add_argument("--head", default="pageref")
     ap.add_argument("--llvm-cov", default="llvm-cov-19")
     ap.add_argument("--markdown")
     a = ap.parse_args()
-    if not os.path.isdir(a.gcda):
-        print(f"ERROR: no gcov data in {a.gcda}: run scripts/wide.sh run series first",
-              file=sys.stderr)
-        return 2
+    for g in a.gcda:
+        if not os.path.isdir(g):
+            print(f"ERROR: no gcov data in {g}: run scripts/wide.sh run series first",
+                  file=sys.stderr)
+            return 2
     changed = changed_lines(a.linux, a.base, a.head)
     counts, nobj, nran = gcov_counts(a.llvm_cov, os.path.realpath(a.build), a.gcda, a.linux)
     execd, ran, unreached, not_compiled = 0, 0, [], {}
