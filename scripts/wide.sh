@@ -109,9 +109,10 @@ build_one() { # variant
 }
 
 run_one() { # variant
-	local v=$1 tree run rc=0 mm_limit cats
+	local v=$1 tree run rc=0 mm_limit cats name
 	tree=$(tree_of "$v")
-	run=$OUTDIR/run/wide-$v${RUN_TAG:+-$RUN_TAG}
+	name=wide-$v${RUN_TAG:+-$RUN_TAG}
+	run=$OUTDIR/run/$name
 	# mm_selftests bounds every category; the other programs keep the
 	# default limit of scripts/boot.sh.
 	read -r -a cats <<<"$MM_CATEGORIES"
@@ -134,9 +135,9 @@ run_one() { # variant
 		EXPECT_SUITES=$WIDE/$v/expected BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((mm_limit + 3600))} \
 		BOOT_APPEND="panic=-1 hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 hugepagesz=2M memmap=512M!5G cma=64M memhp_default_state=online_movable" \
 		GUEST_ENV="MM_KSFT=$WIDE/$v/ksft/mm MM_CATEGORIES='$MM_CATEGORIES' MM_TIMEOUT=$MM_TIMEOUT MM_SWAP=${MM_SWAP:-1} MM_LOGDIR=$run/mm GCOV_OUT=$run/gcov PROG_TIMEOUTS=mm_selftests=$mm_limit" \
-		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/wide-run-$v${RUN_TAG:+-$RUN_TAG}.log" 2>&1 || rc=$?
-	tail -n 3 "$OUTDIR/logs/wide-run-$v${RUN_TAG:+-$RUN_TAG}.log" >&2
-	log "wide $v: boot.sh exited with $rc (the A/B report judges; full log $OUTDIR/logs/wide-run-$v${RUN_TAG:+-$RUN_TAG}.log)"
+		"$ROOT/scripts/boot.sh" "wide-$v" >"$OUTDIR/logs/$name.log" 2>&1 || rc=$?
+	tail -n 3 "$OUTDIR/logs/$name.log" >&2
+	log "wide $v: boot.sh exited with $rc (the A/B report judges; full log $OUTDIR/logs/$name.log)"
 }
 
 if [ "$STEP" = all ] || [ "$STEP" = build ]; then
