@@ -47,9 +47,16 @@ for c in "${steps[@]}"; do
 	short+=("$(git -C "$LINUX" rev-parse --short=12 "$c")")
 done
 # Every summary line names the commit it tested ("N/TOTAL <hash> subject:
-# result"). A partial run keeps the other lines only while they still name
-# the same commit at the same step: a line left from an earlier version of
-# the series is dropped, with a warning, so the summary never mixes series.
+# result"). A partial run keeps the other lines only while they still hold
+# for the same step: the line names this step's commit, or a commit with
+# the same tree (a reordered or reworded series; what is built and booted
+# is the tree), in which case it is renamed to this step's commit and says
+# which commit it was tested as. Any other line is from an earlier version
+# of the series and is dropped, with a warning, so the summary never mixes
+# series.
+tree_of() { # commit
+	git -C "$LINUX" rev-parse -q --verify "$1^{tree}" 2>/dev/null || echo none
+}
 if [ $# -eq 0 ]; then
 	: >"$summary"
 else
@@ -58,8 +65,21 @@ else
 	while IFS= read -r line; do
 		n=${line%%/*}
 		h=$(cut -d' ' -f2 <<<"$line")
-		if [[ $n =~ ^[0-9]+$ ]] && [ "$n" -lt ${#steps[@]} ] && [ "${short[$n]}" = "$h" ]; then
+		if ! [[ $n =~ ^[0-9]+$ ]] || [ "$n" -ge ${#steps[@]} ]; then
+			warn "dropping a stale summary line (another commit or series): $line"
+		elif [ "${short[$n]}" = "$h" ]; then
 			printf '%d/%d %s\n' "$n" "${#commits[@]}" "${line#* }" >>"$kept"
+		elif [ "$(tree_of "$h")" = "$(tree_of "${steps[$n]}")" ]; then
+			old_subject=$(git -C "$LINUX" log -1 --format=%s "$h")
+			rest=${line#*" $h $old_subject: "}
+			[ "$rest" != "$line" ] || rest=${line#*: }
+			# The size is against the step before: stale if that one changed.
+			[ "$(tree_of "$h^")" = "$(tree_of "${steps[$n]}^")" ] ||
+				rest="${rest%%; size: *}; size: not measured against the new step $((n - 1))"
+			[[ $rest == *" (tested as "* ]] || rest+=" (tested as $h, the same tree)"
+			new_subject=$(git -C "$LINUX" log -1 --format=%s "${steps[$n]}")
+			printf '%d/%d %s %s: %s\n' "$n" "${#commits[@]}" "${short[$n]}" "$new_subject" "$rest" >>"$kept"
+			log "step $n: ${short[$n]} has the tree that $h had; its result is kept"
 		else
 			warn "dropping a stale summary line (another commit or series): $line"
 		fi
