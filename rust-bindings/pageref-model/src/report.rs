@@ -6,14 +6,26 @@ use crate::scheme::*;
 use std::fmt::Write as _;
 
 /// The schemes in table order, with what each is.
-pub const SCHEMES: [(&str, &str); 20] = [
+pub const SCHEMES: [(&str, &str); 23] = [
     ("mainline", "Linux 7.3: zero means dead"),
     ("assume-1", "zero means dead, the get's CAS loop assumes 1"),
     (
-        "series@patch2",
-        "v6 after patch 2: frozen bit, cmpxchg-loop get",
+        "v6@patch2",
+        "v6 after its patch 2: frozen bit, cmpxchg-loop get",
     ),
     ("series-v6", "the series v6: one-add get, final puts (a)"),
+    (
+        "series@3",
+        "v7 at patches 3-4: frozen bit and v7's fixes, cmpxchg-loop get, final puts (a)",
+    ),
+    (
+        "series@5",
+        "v7 at patch 5: as series@3, caller-context put (d)",
+    ),
+    (
+        "series@6",
+        "v7 at patches 6-7: read-first get, generic put (a), caller-context put (d)",
+    ),
     (
         "series",
         "the series v7: read-first get, generic put (c), caller-context put (d), and the v7 fixes",
@@ -82,8 +94,11 @@ pub fn check_by_name_bounded(scheme: &str, sc: Scenario, bound: Option<usize>) -
     match scheme {
         "mainline" => check_bounded::<Mainline<L>>(sc, bound),
         "assume-1" => check_bounded::<AssumeOne<L>>(sc, bound),
-        "series@patch2" => check_bounded::<SeriesPatch2<L>>(sc, bound),
+        "v6@patch2" => check_bounded::<V6Patch2<L>>(sc, bound),
         "series-v6" => check_bounded::<SeriesV6<L>>(sc, bound),
+        "series@3" => check_bounded::<SeriesAt3<L>>(sc, bound),
+        "series@5" => check_bounded::<SeriesAt5<L>>(sc, bound),
+        "series@6" => check_bounded::<SeriesAt6<L>>(sc, bound),
         "series" => check_bounded::<Series<L>>(sc, bound),
         "series+sub-cas" => check_bounded::<SeriesSubCas<L>>(sc, bound),
         "series+assume-own" => check_bounded::<SeriesAssumeOwn<L>>(sc, bound),

@@ -17,8 +17,11 @@
 //! |---|---|---|
 //! | [`Mainline`] | `mainline` | Linux 7.3: zero means dead, speculative get = `atomic_add_unless(v, nr, 0)` |
 //! | [`AssumeOne`] | `assume-1` | zero means dead, the get's CAS loop starts by assuming the count is 1 |
-//! | [`SeriesPatch2`] | `series@patch2` | v6 after patch 2: frozen bit, get still a cmpxchg loop refusing `<= 0` |
+//! | [`V6Patch2`] | `v6@patch2` | v6 after its patch 2: frozen bit, get still a cmpxchg loop refusing `<= 0` |
 //! | [`SeriesV6`] | `series-v6` | the series as posted (v6): one-add get, every final put sub-then-cmpxchg |
+//! | [`SeriesAt3`] | `series@3` | v7 after patches 3 and 4: frozen bit and v7's fixes, get still a cmpxchg loop refusing `<= 0`, every final put sub-then-cmpxchg |
+//! | [`SeriesAt5`] | `series@5` | v7 after patch 5: as `series@3`, caller-context final put the CAS loop that never stores 0 |
+//! | [`SeriesAt6`] | `series@6` | v7 after patches 6 and 7: as `series@5`, get read-then-add |
 //! | [`Series`] | `series` | the series v7: generic final put read-then-cas, caller-context final put a CAS loop that never stores 0, zeroed struct pages initialised frozen, GUP-fast owned-limit guard, gve biased to `USHRT_MAX` |
 //! | [`SeriesSubCas`] | `series+sub-cas` | v7 with every final put shape (a), sub then cmpxchg |
 //! | [`SeriesAssumeOwn`] | `series+assume-own` | v7 with every final put shape (b), cmpxchg(nr -> FROZEN) first |
@@ -102,8 +105,8 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
 
     /// Speculative get of `nr` references. C: `page_ref_add_unless_frozen()`
     /// (series), `page_ref_add_unless_zero()` (mainline, and the series
-    /// before patch 3 renamed it); callers `folio_try_get()`,
-    /// `folio_ref_try_add()`, `get_page_unless_frozen()`.
+    /// before v6's patch 3 or v7's patch 4 renamed it); callers
+    /// `folio_try_get()`, `folio_ref_try_add()`, `get_page_unless_frozen()`.
     fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool;
     /// The rest of a speculative get of `nr` whose first read of the word
     /// (if the get reads first) already returned `seen`: a getter in flight
@@ -563,14 +566,16 @@ pub mod parts {
         }
     }
 
-    /// C: `page_ref_add_unless_zero()` as patch 2 leaves it: a cmpxchg loop
-    /// refusing any `old <= 0` (so it refuses the transient 0 too); patch 4
-    /// replaces it by [`AddReturn`].
+    /// C: `page_ref_add_unless_zero()` as the frozen-bit patch leaves it (v6
+    /// patch 2, v7 patch 3; v7 patch 4 renames it
+    /// `page_ref_add_unless_frozen()`): a cmpxchg loop refusing any
+    /// `old <= 0` (so it refuses the transient 0 too). v6 patch 4 replaces
+    /// it by [`AddReturn`], v7 patch 6 by [`ReadThenAdd`].
     pub struct CasLoopGet;
     impl Get for CasLoopGet {
         #[inline(always)]
         fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
-            let old = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_zero (patch 2)");
+            let old = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_zero (cmpxchg loop)");
             Self::try_get_in_flight::<A, P, R>(rc, nr, old, p)
         }
         #[inline(always)]
@@ -580,7 +585,7 @@ pub mod parts {
             seen: u32,
             p: &P,
         ) -> bool {
-            let c_name = "page_ref_add_unless_zero (patch 2)";
+            let c_name = "page_ref_add_unless_zero (cmpxchg loop)";
             let mut old = seen;
             loop {
                 if old as i32 <= 0 {
@@ -832,7 +837,7 @@ pub mod parts {
 
     // -- thaws --------------------------------------------------------------
 
-    /// C: `page_ref_inc_or_thaw()` (patch 2): `old = atomic_read()`; loop
+    /// C: `page_ref_inc_or_thaw()` (v6 patch 2): `old = atomic_read()`; loop
     /// `new = page_ref_value_frozen(old) ? 1 : old + 1;
     /// atomic_try_cmpxchg(&v, &old, new)` until it succeeds.
     pub struct ThawCasLoop;
@@ -855,8 +860,8 @@ pub mod parts {
         }
     }
 
-    /// Broken: fsdax's `folio_ref_inc()` as before patch 2, on a folio that
-    /// is frozen now.
+    /// Broken: fsdax's `folio_ref_inc()` as before v6's patch 2, on a folio
+    /// that is frozen now.
     pub struct ThawByInc;
     impl Thaw for ThawByInc {
         #[inline(always)]
@@ -1111,9 +1116,9 @@ pub mod recipes {
     use super::{FrozenBit, Recipe, INT_MAX, USHRT_MAX};
 
     recipe!(
-        /// The series after patch 2 of v6 (a bisection point): frozen bit,
+        /// v6 after its patch 2 (a bisection point of v6): frozen bit,
         /// cmpxchg-loop get; otherwise v6.
-        Patch2, SeriesPatch2 = "series@patch2" {
+        V6At2, V6Patch2 = "v6@patch2" {
             get: CasLoopGet, put: SubThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardNegative,
             zeroed: ZeroedBare, bias: INT_MAX,
@@ -1130,10 +1135,43 @@ pub mod recipes {
         }
     );
     recipe!(
-        /// The series v7: the get reads first and never writes to a frozen
-        /// page, generic final put (c), caller-context final put (d), zeroed
-        /// struct pages initialised frozen, GUP-fast's owned-limit guard,
-        /// gve at `USHRT_MAX`.
+        /// v7 at its patches 3 and 4 (bisection points; patch 4 is a rename):
+        /// the frozen bit with v7's fixes (zeroed struct pages frozen,
+        /// GUP-fast's owned-limit guard, `page_ref_inc_or_thaw()` for
+        /// virtio-mem's cancel path too, gve at `USHRT_MAX` from patch 1),
+        /// the get still the cmpxchg loop that refuses any value `<= 0`,
+        /// every final put shape (a).
+        V7At3, SeriesAt3 = "series@3" {
+            get: CasLoopGet, put: SubThenCas, caller_put: SubThenCas, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// v7 at its patch 5 (a bisection point): as [`V7At3`], but the
+        /// caller-context final put is shape (d), the CAS loop that never
+        /// stores 0.
+        V7At5, SeriesAt5 = "series@5" {
+            get: CasLoopGet, put: SubThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// v7 at its patches 6 and 7 (bisection points; patch 7 adds debug
+        /// checks only): as [`V7At5`], but the get reads first and then adds.
+        /// The generic final put is still shape (a) until patch 8 ([`V7`]).
+        V7At6, SeriesAt6 = "series@6" {
+            get: ReadThenAdd, put: SubThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// The series v7 (the tree from its patch 8 on): the get reads first
+        /// and never writes to a frozen page, generic final put (c),
+        /// caller-context final put (d), zeroed struct pages initialised
+        /// frozen, GUP-fast's owned-limit guard, gve at `USHRT_MAX`.
         V7, Series = "series" {
             get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
@@ -1249,7 +1287,7 @@ pub mod recipes {
     );
     recipe!(
         /// Broken: v7, but fsdax takes its reference with a plain
-        /// `folio_ref_inc()` (the tree before patch 2).
+        /// `folio_ref_inc()` (the tree before v6's patch 2).
         ThawByIncR, ThawIncrement = "broken:thaw-by-inc" {
             get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawByInc, guard: GuardOwnedLimit,
@@ -1270,8 +1308,8 @@ pub mod recipes {
 
 pub use recipes::{
     AddOnFrozen, BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, ResetByStore, Series,
-    SeriesAssumeOwn, SeriesCasPut, SeriesPatch2, SeriesReadCas, SeriesSubCas, SeriesV6,
-    ThawByStoreOne, ThawIncrement, UndoOnFail, UnfreezeByAdd,
+    SeriesAssumeOwn, SeriesAt3, SeriesAt5, SeriesAt6, SeriesCasPut, SeriesReadCas, SeriesSubCas,
+    SeriesV6, ThawByStoreOne, ThawIncrement, UndoOnFail, UnfreezeByAdd, V6Patch2,
 };
 
 #[cfg(test)]
@@ -1321,6 +1359,9 @@ mod tests {
         run::<SeriesAssumeOwn<StdAtomic>>();
         run::<SeriesReadCas<StdAtomic>>();
         run::<SeriesSubCas<StdAtomic>>();
+        run::<SeriesAt3<StdAtomic>>();
+        run::<SeriesAt5<StdAtomic>>();
+        run::<SeriesAt6<StdAtomic>>();
     }
 
     #[test]
@@ -1377,25 +1418,34 @@ mod tests {
     }
 
     #[test]
-    fn patch2_get_refuses_zero_and_frozen() {
-        let s = SeriesPatch2::<StdAtomic>::from_raw(0);
-        assert!(
-            !s.try_get(1),
-            "the cmpxchg-loop get refuses the transient 0"
-        );
-        assert_eq!(s.raw(), 0);
-        let s = SeriesPatch2::<StdAtomic>::from_raw(PAGEREF_FROZEN_BIT);
-        assert!(!s.try_get(1));
-        assert_eq!(s.raw(), PAGEREF_FROZEN_BIT, "and writes nothing on failure");
-        s.alloc_init();
-        assert!(s.try_get(1));
-        assert_eq!(s.count(), 2);
+    fn cas_loop_get_refuses_zero_and_frozen() {
+        fn run<T: RefScheme<Atomic = StdAtomic>>() {
+            let s = T::from_raw(0);
+            assert!(
+                !s.try_get(1),
+                "the cmpxchg-loop get refuses the transient 0"
+            );
+            assert_eq!(s.raw(), 0);
+            let s = T::from_raw(PAGEREF_FROZEN_BIT);
+            assert!(!s.try_get(1));
+            assert_eq!(s.raw(), PAGEREF_FROZEN_BIT, "and writes nothing on failure");
+            s.alloc_init();
+            assert!(s.try_get(1));
+            assert_eq!(s.count(), 2);
+        }
+        // v6 after its patch 2; v7 at its patches 3 to 5.
+        run::<V6Patch2<StdAtomic>>();
+        run::<SeriesAt3<StdAtomic>>();
+        run::<SeriesAt5<StdAtomic>>();
     }
 
     #[test]
     fn series_get_succeeds_on_transient_zero() {
         let s = S::from_raw(0);
-        assert!(s.try_get(1), "patch 4's get succeeds at the transient 0");
+        assert!(
+            s.try_get(1),
+            "the single-add get (v6 patch 4, v7 patch 6) succeeds at the transient 0"
+        );
         assert_eq!(s.raw(), 1);
     }
 

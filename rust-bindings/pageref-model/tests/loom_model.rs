@@ -37,17 +37,28 @@ const MAINLINE: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
 // Its get enters the cmpxchg loop without a read: on HVO's read-only
 // struct pages even the failing locked cmpxchg faults.
 const ASSUME_ONE: Expect = [H, H, H, H, READ_ONLY, H, H, H, H, H, H, H, H, H];
-// Before patch 4 the get refuses the transient 0, so nothing can revive a
-// page inside a put's window: no ABA. It refuses the bare 0 of a zeroed
-// struct page too, but leaves it there (not a free value), and its
+// v6 before its patch 4: the get refuses the transient 0, so nothing can
+// revive a page inside a put's window: no ABA. It refuses the bare 0 of a
+// zeroed struct page too, but leaves it there (not a free value), and its
 // cmpxchg-loop get takes an owned count past INT_MAX like v6's add.
-const SERIES_PATCH2: Expect = [H, H, H, H, BARE_LEFT, CROSSED, CROSSED, H, H, H, H, H, H, H];
+const V6_PATCH2: Expect = [H, H, H, H, BARE_LEFT, CROSSED, CROSSED, H, H, H, H, H, H, H];
 // v6: the R9 ABA (a stale caller-context put frees the next life, whether
 // that life ends with a caller-context or a generic put), the bare 0 of
 // HVO's struct pages, gve's INT_MAX bias and the dead GUP-fast guard.
 const SERIES_V6: Expect = [
     H, H, H, H, BARE_GET, CROSSED, CROSSED, H, ABA, H, ABA, H, H, H,
 ];
+// v7 at each commit where the protocol changes. Patches 3-4: the
+// cmpxchg-loop get refuses the transient 0 (no ABA although every final
+// put is shape (a)), and v7's fixes are in from the start.
+const SERIES_AT_3: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+// Patch 5: the caller-context final put never stores 0.
+const SERIES_AT_5: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
+// Patches 6-7: the get may succeed at the transient 0 of a generic put,
+// but no caller-context put has a window left to be stale in (before the
+// reorder of 2026-11-30 this commit had caller-context puts (a):
+// series+sub-cas, R9 open).
+const SERIES_AT_6: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
 const SERIES: Expect = [H, H, H, H, H, H, H, H, H, H, H, H, H, H];
 // Final put shape (a) everywhere: v7's other fixes, but R9 again.
 const SUB_CAS: Expect = [H, H, H, H, H, H, H, H, ABA, H, ABA, H, H, H];
@@ -139,13 +150,28 @@ fn assume_one() {
 }
 
 #[test]
-fn series_at_patch2() {
-    run("series@patch2", SERIES_PATCH2);
+fn v6_at_patch2() {
+    run("v6@patch2", V6_PATCH2);
 }
 
 #[test]
 fn series_v6() {
     run("series-v6", SERIES_V6);
+}
+
+#[test]
+fn series_at_3() {
+    run("series@3", SERIES_AT_3);
+}
+
+#[test]
+fn series_at_5() {
+    run("series@5", SERIES_AT_5);
+}
+
+#[test]
+fn series_at_6() {
+    run("series@6", SERIES_AT_6);
 }
 
 #[test]
