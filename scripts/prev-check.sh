@@ -15,6 +15,8 @@
 #                     (default: selftests/prev/new-tests.patch)
 #   CASES="..."       what to run, each kunit:<suite>.<case> or
 #                     guest:<program> (default: selftests/prev/CASES)
+#   The previous version is built with config/lean.config and
+#   selftests/prev/prev.config (its options that the lean config lacks).
 #   PREV_TREE=dir PREV_VARIANT=name
 #                     where the tree and the build go (default:
 #                     out/linux-prev, out/build/prev); a tree that already
@@ -73,7 +75,9 @@ else
 fi
 log "v$prev_version and the new tests are in $TREE"
 
-LINUX=$TREE "$ROOT/scripts/build.sh" "$VARIANT"
+# Options of the previous version that the lean config (written for this
+# version) does not name: selftests/prev/prev.config.
+LINUX=$TREE EXTRA_CONFIG=$DIR/prev.config "$ROOT/scripts/build.sh" "$VARIANT"
 make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests"
 
 mkdir -p "$OUTDIR/run"
