@@ -122,13 +122,15 @@ run_one() { # variant
 	# mm_selftests bounds every category; the other programs keep the
 	# default limit of scripts/boot.sh.
 	read -r -a cats <<<"$MM_CATEGORIES"
-	# The sum of the categories' limits (mm_selftests' limit_of()), plus one.
+	# The sum of the categories' limits, plus one: each category's first
+	# entry in MM_TIMEOUTS, else MM_TIMEOUT, as mm_selftests' limit_of()
+	# picks it in the guest.
 	local c kv lim
 	mm_limit=$MM_TIMEOUT
 	for c in "${cats[@]}"; do
 		lim=$MM_TIMEOUT
 		for kv in $MM_TIMEOUTS; do
-			[ "${kv%%=*}" = "$c" ] && lim=${kv#*=}
+			[ "${kv%%=*}" = "$c" ] && { lim=${kv#*=}; break; }
 		done
 		mm_limit=$((mm_limit + lim))
 	done
