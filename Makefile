@@ -31,6 +31,9 @@ export: ## regenerate patches/ from linux/ after editing there
 check-export: ## fail if patches/ and linux/ disagree
 	scripts/export.sh --check
 
+check-identity: linux ## materialise and export with no git identity and with another user's (make check)
+	scripts/identity-check.sh
+
 build: $(LINUX)/Makefile ## build the patched kernel (out/build/pageref)
 	scripts/build.sh pageref
 
@@ -122,10 +125,10 @@ codegen-rust: build ## generated code of the Rust folio wrappers with and withou
 # The commit under test is taken before anything runs and recorded only if
 # everything passed: make send refuses a series that make check did not pass.
 CHECKED := $(shell git -C $(LINUX) rev-parse -q --verify pageref 2>/dev/null)
-check: setup linux lint check-export checkpatch model litmus roundtrip kunit-uml build rust-lint rust-compile-fail boot ## the whole test suite (CI runs this)
+check: setup linux lint check-export check-identity checkpatch model litmus roundtrip kunit-uml build rust-lint rust-compile-fail boot ## the whole test suite (CI runs this)
 	@c=$$(git -C $(LINUX) rev-parse pageref); \
 	if [ -n "$(CHECKED)" ] && [ "$$c" != "$(CHECKED)" ]; then \
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export build selftests boot run baseline bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 codegen codegen-rust check

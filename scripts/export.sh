@@ -9,9 +9,11 @@
 #                               and linux/ disagree (run by make check)
 #
 # The mails are written with --zero-commit, 12-digit index hashes (git picks
-# a length from the repository size otherwise) and without a signature, so that
-# they depend only on the commits' content, author and message, never on the
-# machine or the moment they were exported.
+# a length from the repository size otherwise), without a signature, without
+# the user's git configuration (scripts/lib.sh) and with the cover letter From:
+# the series' author, so that they depend only on the commits' content, author
+# and message, never on the machine, the person or the moment they were
+# exported.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -38,7 +40,13 @@ generate() {
 	# clone); Debian's base commit exists nowhere upstream.
 	local base_opt=(--no-base)
 	case "$(base_kind "$LINUX")" in upstream*) base_opt=(--base=base) ;; esac
-	git -C "$LINUX" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --notes "${base_opt[@]}" \
+	# The cover letter's From: is format-patch's committer: make it the
+	# series' author (the author of its last commit), not whoever exports.
+	local an ae
+	an=$(git -C "$LINUX" log -1 --format=%an "$BRANCH")
+	ae=$(git -C "$LINUX" log -1 --format=%ae "$BRANCH")
+	GIT_COMMITTER_NAME=$an GIT_COMMITTER_EMAIL=$ae \
+		git -C "$LINUX" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --notes "${base_opt[@]}" \
 		"${cover[@]}" -o "$out" "base..$BRANCH" >/dev/null
 	if [ -f "$out/0000-cover-letter.patch" ]; then
 		[ -f "$TEMPLATE" ] || die "no cover letter template: $TEMPLATE"
@@ -69,8 +77,8 @@ generate "$tmp"
 
 if [ "$MODE" = --check ]; then
 	status=0
-	for f in "$tmp"/* "$PATCHES"/*; do
-		b=$(basename "$f")
+	mapfile -t names < <(for f in "$tmp"/* "$PATCHES"/*; do basename "$f"; done | sort -u)
+	for b in "${names[@]}"; do
 		case "$b" in series | *.patch) ;; *) continue ;; esac
 		if [ ! -f "$tmp/$b" ]; then
 			echo "only in patches/: $b" >&2

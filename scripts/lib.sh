@@ -11,7 +11,46 @@ LINUX=${LINUX:-$ROOT/linux}
 export LINUX
 LLVM_SUFFIX=${LLVM_SUFFIX:--19}
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm${LLVM_SUFFIX}/lib}
-export PATH="$ROOT/.venv/bin:$HOME/.cargo/bin:$ROOT/out/tools/bin:$PATH"
+# rustup keeps its toolchains under $HOME. A HOME without them (an empty or a
+# fresh one, as in the check that runs without the user's files) uses those
+# of the account's own home directory (/etc/passwd), where rustup put them.
+if [ -z "${RUSTUP_HOME:-}" ] && [ ! -d "$HOME/.rustup" ]; then
+	_home=$(getent passwd "$(id -u)" | cut -d: -f6)
+	if [ -n "$_home" ] && [ -d "$_home/.rustup" ]; then
+		export RUSTUP_HOME=$_home/.rustup CARGO_HOME=${CARGO_HOME:-$_home/.cargo}
+	fi
+fi
+export PATH="$ROOT/.venv/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/out/tools/bin:$PATH"
+
+# The project's own git commands (materialise, export, rebase, the checks)
+# never read the user's global or system git configuration and never use the
+# user's identity: a commit they make in linux/ (git am, the changelog notes)
+# is the tooling's, and the mails they write depend only on the commits. Only
+# the sender's steps (scripts/series.sh, scripts/send.sh) read the user's
+# configuration, on purpose, through user_git. The first script of a run
+# saves what the user had, so that nested scripts restore the same.
+PAGEREF_GIT_VARS=(GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_AUTHOR_NAME
+	GIT_AUTHOR_EMAIL)
+if [ -z "${PAGEREF_GIT_HERMETIC:-}" ]; then
+	export PAGEREF_GIT_HERMETIC=1
+	for _v in "${PAGEREF_GIT_VARS[@]}"; do
+		if [ -n "${!_v+set}" ]; then export "PAGEREF_USER_$_v=${!_v}"; else export "PAGEREF_USER_$_v=@unset@"; fi
+	done
+fi
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+# git am takes each commit's author from its mail; this identity is the
+# committer, and the author of the tooling's own commits (the notes).
+export GIT_COMMITTER_NAME="pageref tooling" GIT_COMMITTER_EMAIL=tooling@pageref.invalid
+export GIT_AUTHOR_NAME="pageref tooling" GIT_AUTHOR_EMAIL=tooling@pageref.invalid
+# git with the user's own configuration and identity (the sender's steps).
+user_git() {
+	local v u e=(env)
+	for v in "${PAGEREF_GIT_VARS[@]}"; do
+		u=PAGEREF_USER_$v
+		if [ "${!u}" = @unset@ ]; then e+=(-u "$v"); else e+=("$v=${!u}"); fi
+	done
+	"${e[@]}" git "$@"
+}
 
 _t0=${_t0:-$(date +%s)}
 export _t0
@@ -69,8 +108,8 @@ with_progress() {
 # real one, for the project's placeholder, a reserved or local domain or a
 # no-reply address: nobody signs off for anyone else.
 sender_identity() {
-	local cfg=(git)
-	[ -d "$LINUX" ] && cfg=(git -C "$LINUX")
+	local cfg=(user_git)
+	[ -d "$LINUX" ] && cfg=(user_git -C "$LINUX")
 	SENDER_NAME=${SENDER_NAME:-$("${cfg[@]}" config user.name || true)}
 	SENDER_EMAIL=${SENDER_EMAIL:-$("${cfg[@]}" config user.email || true)}
 	local why

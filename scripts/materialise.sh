@@ -182,9 +182,18 @@ create_clone() {
 		git config pageref.base "upstream $rev"
 		no_background_gc
 		git tag -f base "$sha" >/dev/null
+		# The clone's one local branch is a copy of whatever your tree had
+		# checked out (it may even be called pageref): HEAD goes to the
+		# base instead, and that copy goes (origin/ keeps it).
+		local b
+		b=$(git symbolic-ref -q --short HEAD || true)
+		git update-ref --no-deref HEAD "$sha"
+		[ -z "$b" ] || git branch -q -D "$b"
 		if [ "${LINUX_SPARSE:-0}" = 1 ]; then
 			git config core.sparseCheckout true
-			touched_by_patches | sed 's|^|/|' >"$(git rev-parse --git-path info/sparse-checkout)"
+			# .gitattributes too: format-patch reads its diff drivers
+			# (the hunk headers of the mails) from the work tree.
+			{ touched_by_patches | sed 's|^|/|'; echo .gitattributes; } >"$(git rev-parse --git-path info/sparse-checkout)"
 		fi
 	)
 	git -C "$tmp" cat-file -e "base:include/linux/page_ref.h" 2>/dev/null ||
@@ -209,9 +218,18 @@ apply_series() {
 		if ! git -C "$LINUX" am -q --keep-cr "$PATCHES_DIR/$p" >"$OUTDIR/logs/git-am.log" 2>&1; then
 			cat "$OUTDIR/logs/git-am.log" >&2
 			git -C "$LINUX" am --abort >/dev/null 2>&1 || true
-			die "patch $p does not apply on the pinned base." \
+			# Only a patch whose hunks do not fit is the patch's fault; say
+			# what git am said for anything else (identity, disk, a lock).
+			if grep -qE '^error: (patch failed|.*: (patch does not apply|does not exist in index|already exists in (index|working directory)))|^error: corrupt patch|^Patch failed at|^fatal: corrupt patch' \
+				"$OUTDIR/logs/git-am.log"; then
+				die "patch $p does not apply on the base." \
+					"Nothing was lost: linux/ is left at the last patch that applied." \
+					"Fix the patch in patches/ (or rebase it in linux/ and run: make export)."
+			fi
+			die "git am stopped at $p, and not because the patch does not apply:" \
+				"$(grep -E '^(fatal|error):' "$OUTDIR/logs/git-am.log" | head -n 3)" \
 				"Nothing was lost: linux/ is left at the last patch that applied." \
-				"Fix the patch in patches/ (or rebase it in linux/ and run: make export)."
+				"Full output: $OUTDIR/logs/git-am.log"
 		fi
 		# The per-version changelog travels under the "---" of each mail,
 		# where git am drops it; keep it as a git note on the commit, so

@@ -94,7 +94,8 @@ flock -n 9 || die "another scripts/roundtrip.sh is running (it holds $OUTDIR/rou
 	"Wait for it to finish."
 
 # git send-email and git am run without the user's global config (no
-# sendemail.*, am.* or hooks of theirs), with a fixed identity.
+# sendemail.*, am.* or hooks of theirs; scripts/lib.sh already sets that for
+# every script, hermetic says it where it matters), with a fixed identity.
 export GIT_AUTHOR_NAME="Roundtrip Sender" GIT_AUTHOR_EMAIL=sender@sink.localhost
 export GIT_COMMITTER_NAME="Roundtrip Sender" GIT_COMMITTER_EMAIL=sender@sink.localhost
 hermetic() { GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 "$@"; }

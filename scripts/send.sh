@@ -117,7 +117,7 @@ esac
 
 # Run from linux/ (read only) so that its sendemail.* config and hooks apply
 # as well as your global ones.
-(cd "$LINUX" && git send-email "${args[@]}" "$@" "${mails[@]}")
+(cd "$LINUX" && user_git send-email "${args[@]}" "$@" "${mails[@]}")
 
 if [ "$SEND" = yes ]; then
 	log "sent v$version of $BRANCH ($commit)."
