@@ -80,6 +80,13 @@ fi
 
 rm -rf "$RUN"
 mkdir -p "$RUN"
+# Only the guest programs whose "Requires:" this tree meets run; the others
+# are reported as skipped, with the reason (lib.sh, guest_filter).
+if [ -z "${GUEST_FILTER:-}" ]; then
+	GUEST_FILTER=$(guest_filter "$LINUX" "$RUN/expected" "${EXPECT_SUITES:-$ROOT/config/expected-suites}")
+	EXPECT_SUITES=$RUN/expected
+	SKIPPED_PROGRAMS=$RUN/expected.skipped
+fi
 CONSOLE=$RUN/console.log
 GUEST_CMD="${GUEST_ENV:-} $ROOT/scripts/guest-run.sh $RUN $BIN $PROG_TIMEOUT '${GUEST_FILTER:-}'"
 log "Booting $VARIANT ($CPUS vCPUs, $MEMORY, timeout ${BOOT_TIMEOUT}s); console: $CONSOLE"
@@ -100,4 +107,4 @@ else
 fi
 python3 "$ROOT/scripts/results.py" --linux "$LINUX" --run "$RUN" \
 	--expect "${EXPECT_SUITES:-$ROOT/config/expected-suites}" --expect-log "$ROOT/config/expected-log" \
-	--config "$BUILD/.config" --variant "$VARIANT"
+	--config "$BUILD/.config" --variant "$VARIANT" ${SKIPPED_PROGRAMS:+--skipped "$SKIPPED_PROGRAMS"}

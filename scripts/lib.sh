@@ -158,10 +158,12 @@ host_bench_bin() {
 # tests what a later patch adds says so in its header,
 #   " * Requires: <path in the tree> <fixed string>",
 # and a tree that lacks that string neither runs it nor expects it. Prints
-# the GUEST_FILTER glob of the programs the tree can run, and writes the
-# expected suites ($3, default config/expected-suites) less the others to $2.
+# the GUEST_FILTER glob of the programs the tree can run, writes the
+# expected suites ($3, default config/expected-suites) less the others to $2,
+# and the others, each with the reason, to $2.skipped ("name<TAB>reason").
 guest_filter() { # tree expected-suites-out [expected-suites-in]
 	local f req path str name names=() skipped=()
+	: >"$2.skipped"
 	for f in "$ROOT"/selftests/c/*.c; do
 		name=$(basename "$f" .c)
 		req=$(sed -n 's/^ \* Requires: //p' "$f" | head -n 1)
@@ -170,6 +172,8 @@ guest_filter() { # tree expected-suites-out [expected-suites-in]
 			str=${req#* }
 			if ! grep -qF -- "$str" "$1/$path" 2>/dev/null; then
 				skipped+=("$name")
+				printf '%s\tthe tree lacks what it tests (Requires: %s has "%s")\n' \
+					"$name" "$path" "$str" >>"$2.skipped"
 				continue
 			fi
 		fi

@@ -64,6 +64,7 @@ def main():
     ap.add_argument("--expect-log", help="file listing lines the guest log must contain")
     ap.add_argument("--config", help="the kernel's .config, for conditional expectations")
     ap.add_argument("--variant", default="")
+    ap.add_argument("--skipped", help="guest programs not run on this tree: name<TAB>reason a line")
     a = ap.parse_args()
     run = a.run
     rows, problems = [], []
@@ -135,6 +136,15 @@ def main():
             fl += 1
         rows.append(("guest", name, p, fl, s, float(t1) - float(t0)))
 
+    # 2b. Guest programs that this tree cannot run (their Requires:), skipped.
+    skipped_notes = []
+    if a.skipped and os.path.exists(a.skipped):
+        for line in open(a.skipped):
+            name, _, why = line.rstrip("\n").partition("\t")
+            if name and name not in seen:
+                rows.append(("guest", name, 0, 0, 1, None))
+                skipped_notes.append(f"SKIPPED: {name}: {why}")
+
     # 3. Suites that must have run.
     config = set()
     if a.config and os.path.exists(a.config):
@@ -189,6 +199,8 @@ def main():
     print(f"variant {a.variant}: boot+tests {elapsed}s under "
           f"{'TCG' if accel == '--disable-kvm' else 'KVM'}, {status[3] if len(status) > 3 else '?'} vCPUs; "
           f"full guest log: {console_path}")
+    for note in skipped_notes:
+        print(note)
     for pr in problems:
         print("PROBLEM: " + pr)
     if problems and tf == 0:
