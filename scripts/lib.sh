@@ -135,6 +135,18 @@ base_kind() {
 	printf '%s\n' "${k:-debian}"
 }
 
+# checkpatch.pl's options for linux/ ($1): --strict, and where the tree has
+# no upstream history (Debian's base, a tarball) --ignore UNKNOWN_COMMIT_ID,
+# since the commit a Fixes: tag names cannot be looked up there (only its
+# form is checked). Sets the array CHECKPATCH_OPTS.
+checkpatch_opts() {
+	CHECKPATCH_OPTS=(--strict)
+	case "$(base_kind "$1")" in
+	upstream*) ;;
+	*) CHECKPATCH_OPTS+=(--ignore UNKNOWN_COMMIT_ID) ;;
+	esac
+}
+
 # The pinned Debian base, in words.
 debian_base_words() {
 	printf "Debian's %s %s (%s), that is mainline %s plus Debian's patches\n" \

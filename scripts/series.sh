@@ -261,12 +261,13 @@ if ! python3 -c 'import ply, git' >/dev/null 2>&1; then
 	warn "checkpatch's SPDX licence check is skipped: python3 ($(command -v python3)) lacks ply and GitPython."
 	warn "  To run it: $ROOT/.venv/bin/pip install ply GitPython"
 fi
+checkpatch_opts "$LINUX"
 cp_state=passed
 cplog=$DEST/checkpatch.log
 : >"$cplog"
 for p in "${patches[@]}"; do
 	set +e
-	out=$(cd "$LINUX" && "$CHECKPATCH" --strict --color=never "$DEST/$p" 2>&1)
+	out=$(cd "$LINUX" && "$CHECKPATCH" "${CHECKPATCH_OPTS[@]}" --color=never "$DEST/$p" 2>&1)
 	rc=$?
 	set -e
 	printf '%s\n' "$out" >>"$cplog"
