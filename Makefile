@@ -60,6 +60,9 @@ prev-check: linux ## show that the new tests fail on the previous series (selfte
 model: ## exhaustive loom model of the protocol (rust-bindings/)
 	cd rust-bindings && cargo test --release --locked -j 1
 
+model-deep: ## the loom model's key rows at deeper bounds (not in check; ~40 min)
+	cd rust-bindings && PAGEREF_MODEL_DEEP=1 cargo test --release --locked -j 1 -- --test-threads=1
+
 model-report: ## regenerate Documentation/model.md's verdict table and traces
 	cd rust-bindings && cargo run --release --locked -j 1 -p pageref-model --bin model-report -- --doc ../Documentation/model.md
 
@@ -134,4 +137,4 @@ check: setup linux lint check-export check-identity checkpatch model litmus roun
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-deep model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 codegen codegen-rust check

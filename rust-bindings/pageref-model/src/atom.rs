@@ -22,20 +22,14 @@
 //! `atomic_set_release` is a [`Release`](Ordering::Release) store and
 //! `atomic_set` a relaxed one.
 //!
-//! One deviation, in the loom backend only: [`Atom32::store`] is performed
-//! as `swap` (an exchange whose old value is dropped). loom 0.7.2 lets a
-//! plain store land between the read and the write of a concurrent
-//! read-modify-write on the same word (upstream issue tokio-rs/loom#254,
-//! fix proposed in PR #391, unreleased), which produces executions that
-//! C11 and every CPU forbid: here, an unfreeze's `atomic_set_release(1)`
-//! followed by the same thread's decrement reading a stray add made
-//! *before* the store. An exchange writes the same value at the same place
-//! in the modification order and is a read-modify-write, so loom keeps the
-//! word's modification order total. The only semantic difference is that
-//! an exchange continues release sequences where a store would end them;
-//! this model checks values (who frees, who holds what), not the ordering
-//! of page payload, so that difference cannot hide a counterexample it
-//! looks for.
+//! Under loom a store is a store. loom 0.7.2 as published lets a plain
+//! store land between the read and the write of a concurrent
+//! read-modify-write on the same word (upstream issue tokio-rs/loom#254),
+//! which produces executions that C11 and every CPU forbid; this workspace
+//! builds a copy of loom with that fixed (`rust-bindings/vendor/loom`,
+//! `PAGEREF-PATCH.md` there). Until 2026-12-06 the model performed stores
+//! as exchanges instead, which continue release sequences where the
+//! kernel's `atomic_set()` and `atomic_set_release()` do not.
 
 use std::sync::atomic::Ordering;
 
@@ -70,9 +64,6 @@ macro_rules! impl_atom32 {
     (@store $s:ident, $v:ident, $o:ident) => {
         $s.store($v, $o)
     };
-    (@swap $s:ident, $v:ident, $o:ident) => {{
-        let _ = $s.swap($v, $o);
-    }};
     ($t:ty, $store:ident) => {
         impl Atom32 for $t {
             #[inline(always)]
@@ -110,5 +101,4 @@ macro_rules! impl_atom32 {
 }
 
 impl_atom32!(StdAtomic, store);
-// See the module documentation: under loom a store is an exchange.
-impl_atom32!(LoomAtomic, swap);
+impl_atom32!(LoomAtomic, store);

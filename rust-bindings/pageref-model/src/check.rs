@@ -9,7 +9,7 @@ use crate::atom::LoomAtomic;
 use crate::scheme::{RefScheme, GUP_MAX_REFS, PAGEREF_FROZEN_BIT};
 use crate::world::{
     in_flight_getter, in_flight_walker, pfn_walker, speculative_getter, Coverage, Dtor, Failure,
-    Init, Th, World,
+    Init, Setup, Th, World,
 };
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -73,11 +73,51 @@ pub enum Scenario {
     /// idle: frozen, outside the allocator); T takes a reference with
     /// `page_ref_inc_or_thaw()`, uses and puts; a PFN walker races.
     Thaw,
+    /// `NR_CPUS` GUP-fast gets of `GUP_MAX_REFS` in flight on one page that
+    /// froze under them (each read it owned first): the other
+    /// `NR_CPUS - 2` have landed, none has reset yet; two more land in the
+    /// model. Shows what `PAGEREF_MAX_RACY_ADD` is for.
+    GupStrays,
+    /// R16 (HVO): P and X hold the last two references; P's generic put
+    /// reads 2 and takes the slow path (subtract, then `cmpxchg(0 ->
+    /// FROZEN)`); X puts, reads the count and, if the page is free, hands
+    /// it out as a HugeTLB tail page whose struct page HVO then remaps
+    /// read-only; a PFN walker W gets and puts. X hands the page out only
+    /// after W is done with it: W's own race with the remap is
+    /// [`Scenario::HvoVsGet`]'s, and this one is about P's stale write.
+    AbaHvo,
+    /// R16 (hot-remove): as [`Scenario::AbaHvo`], but X hot-removes the
+    /// free page's memory (its memmap goes away: any access after it, a
+    /// read included, is a violation).
+    AbaHotremove,
+    /// R16, the get's side (HVO): the last owner O puts the page, looks at
+    /// the count and, if the page is free, hands it out as a HugeTLB tail
+    /// page that HVO remaps read-only; a PFN walker W that may have read
+    /// the page owned gets and puts.
+    HvoVsGet,
+    /// R16, the get's side (hot-remove): O removes the page from the slot,
+    /// puts it, looks, and hot-removes its memory if it is free; a
+    /// page-cache getter W races.
+    HotremoveVsGet,
+    /// R9 with four threads: P's stale `cmpxchg(0 -> FROZEN)` *wins* on the
+    /// next life. P and X hold the last two references and put them
+    /// (generic puts); X then allocates the page if it is free, uses it and
+    /// puts it; two PFN walkers W1, W2 get and put (one revives life 1 in
+    /// P's window, the other holds life 2 while X puts it).
+    AbaStaleWin,
+    /// R17: a reader that acts on `page_ref_count() == 0` (fsdax's
+    /// `dax_page_is_idle()`, isolation) races a get that revives the
+    /// transient 0 of a contended final put: P and X hold the last two
+    /// references and put them; X then reads the count and, at 0, takes the
+    /// page as dead; a PFN walker W gets and puts.
+    ZeroReader,
+    /// R17's answer: the same, but the reader tests `page_ref_is_frozen()`.
+    FrozenReader,
 }
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 14] = [
+    pub const ALL: [Scenario; 22] = [
         Scenario::PutVsGet,
         Scenario::FreezeVsGet,
         Scenario::UnfreezeVsStray,
@@ -85,6 +125,7 @@ impl Scenario {
         Scenario::ZeroedVsWalker,
         Scenario::GveBias,
         Scenario::GupNearLimit,
+        Scenario::GupStrays,
         Scenario::OverflowReset,
         Scenario::AbaOwnerDtor,
         Scenario::AbaPageDtor,
@@ -92,6 +133,13 @@ impl Scenario {
         Scenario::AbaGenericStale,
         Scenario::Mixed3,
         Scenario::Thaw,
+        Scenario::HvoVsGet,
+        Scenario::HotremoveVsGet,
+        Scenario::AbaHvo,
+        Scenario::AbaHotremove,
+        Scenario::AbaStaleWin,
+        Scenario::ZeroReader,
+        Scenario::FrozenReader,
     ];
 
     /// Short name used in tables.
@@ -111,6 +159,14 @@ impl Scenario {
             Scenario::GveBias => "gve-bias",
             Scenario::GupNearLimit => "gup-near-limit",
             Scenario::Thaw => "thaw",
+            Scenario::GupStrays => "gup-strays",
+            Scenario::HvoVsGet => "hvo-vs-get (R16)",
+            Scenario::HotremoveVsGet => "hotremove-vs-get (R16)",
+            Scenario::AbaHvo => "aba-hvo (R16)",
+            Scenario::AbaHotremove => "aba-hotremove (R16)",
+            Scenario::AbaStaleWin => "aba-stale-win (R9)",
+            Scenario::ZeroReader => "zero-reader (R17)",
+            Scenario::FrozenReader => "frozen-reader (R17)",
         }
     }
 
@@ -123,22 +179,73 @@ impl Scenario {
             | Scenario::AbaMixed
             | Scenario::AbaGenericStale
             | Scenario::Mixed3
-            | Scenario::Thaw => 3,
+            | Scenario::Thaw
+            | Scenario::AbaHvo
+            | Scenario::AbaHotremove
+            | Scenario::AbaStaleWin
+            | Scenario::ZeroReader
+            | Scenario::FrozenReader => 3,
             _ => 2,
         }
     }
 
     /// The preemption bound used unless the environment sets one (see
-    /// [`bound_for`]): none (exhaustive) for the two-thread scenarios;
-    /// for the three-thread ones, two above the largest bound at which a
-    /// known counterexample of the scenario first appears
-    /// (`Documentation/model.md` lists each): 4 in general (the R9 ABA
-    /// needs 2), 5 for `overflow-reset` (`broken:reset-store` needs 3).
+    /// [`bound_for`]): none (exhaustive) for the two-thread scenarios and
+    /// for `zero-reader` and `frozen-reader` (their steps that are not the
+    /// race are ordered by joins, see [`Scenario::run`], which makes the
+    /// exhaustive search cheap); for the others, two above the largest
+    /// bound at which a known counterexample of the scenario first appears
+    /// (`Documentation/model.md` lists each): 4 in general (the R9 ABA and
+    /// R16's stale write need 2), 5 for `overflow-reset`
+    /// (`broken:reset-store` needs 3), 3 for `aba-stale-win`
+    /// (`broken:no-freeze-cas` needs 1; the stale win it exists for first
+    /// happens at 3).
     pub fn default_bound(self) -> Option<usize> {
         match self {
             _ if self.threads() == 2 => None,
+            Scenario::ZeroReader | Scenario::FrozenReader => None,
             Scenario::OverflowReset => Some(5),
+            Scenario::AbaStaleWin => Some(3),
             _ => Some(4),
+        }
+    }
+
+    /// The world this scenario runs in.
+    pub fn setup<S: RefScheme>(self) -> Setup {
+        Setup {
+            init: self.init::<S>(),
+            rcu: matches!(
+                self,
+                Scenario::AbaHvo
+                    | Scenario::AbaHotremove
+                    | Scenario::HvoVsGet
+                    | Scenario::HotremoveVsGet
+            ),
+            payload: matches!(self, Scenario::FreezeVsGet | Scenario::UnfreezeVsStray),
+            zone: matches!(
+                self,
+                Scenario::AllocVsStray
+                    | Scenario::AbaOwnerDtor
+                    | Scenario::AbaPageDtor
+                    | Scenario::AbaMixed
+                    | Scenario::AbaGenericStale
+                    | Scenario::HvoVsGet
+                    | Scenario::HotremoveVsGet
+                    | Scenario::AbaHvo
+                    | Scenario::AbaHotremove
+                    | Scenario::AbaStaleWin
+            ),
+        }
+    }
+
+    /// The bound of `make model-deep` (`PAGEREF_MODEL_DEEP=1`): none for
+    /// the scenarios searched without a bound anyway and for
+    /// `aba-stale-win`, `aba-hvo` and `aba-hotremove`; the default plus two
+    /// for the others.
+    pub fn deep_bound(self) -> Option<usize> {
+        match self {
+            Scenario::AbaStaleWin | Scenario::AbaHvo | Scenario::AbaHotremove => None,
+            _ => self.default_bound().map(|b| b + 2),
         }
     }
 
@@ -165,6 +272,16 @@ impl Scenario {
             Scenario::GupNearLimit => Init::Owned {
                 refs: GUP_OWNER_REFS,
             },
+            Scenario::GupStrays => Init::Free {
+                raw: S::in_flight_strays(S::NR_CPUS - 2, GUP_MAX_REFS),
+            },
+            Scenario::AbaHvo
+            | Scenario::AbaHotremove
+            | Scenario::AbaStaleWin
+            | Scenario::ZeroReader
+            | Scenario::FrozenReader => Init::Owned { refs: 2 },
+            Scenario::HvoVsGet => Init::Owned { refs: 1 },
+            Scenario::HotremoveVsGet => Init::OwnedPublished,
         }
     }
 
@@ -220,15 +337,62 @@ impl Scenario {
                 ("T", thawer::<S>),
                 ("W", pfn_walker::<S>),
             ],
+            Scenario::GupStrays => vec![("G1", in_flight_gup::<S>), ("G2", in_flight_gup::<S>)],
+            Scenario::HvoVsGet => vec![("O", put_then_hvo::<S>), ("W", pfn_walker::<S>)],
+            Scenario::HotremoveVsGet => vec![
+                ("O", remove_put_then_hot_remove::<S>),
+                ("W", speculative_getter::<S>),
+            ],
+            Scenario::AbaHvo | Scenario::AbaHotremove => vec![
+                ("P", last_holder_put::<S>),
+                ("X", last_holder_put::<S>),
+                ("W", pfn_walker::<S>),
+            ],
+            Scenario::AbaStaleWin => {
+                return run_stale_win(w);
+            }
+            Scenario::ZeroReader | Scenario::FrozenReader => {
+                vec![("P", last_holder_put::<S>), ("X", last_holder_put::<S>)]
+            }
         };
-        let handles: Vec<_> = bodies
+        // The second half of X in aba-hvo and aba-hotremove: once X's put
+        // and W are over (the main thread joins them, which orders their
+        // accesses before the rest without a spin loop or a preemption),
+        // X looks at the page and makes it read-only, or removes it, while
+        // P may still be anywhere in its put. W's own race with the remap
+        // is hvo-vs-get's and hotremove-vs-get's, so this one is about P.
+        //
+        // The readers of zero-reader and frozen-reader work the same way:
+        // once X's put is over, X reads the count (P may be anywhere in its
+        // put), and only then does W start its walk, so that the
+        // preemptions go to the race between P's window and the reader.
+        let (join_first, tail, late): (&[usize], Option<Body<S>>, Option<Body<S>>) = match self {
+            Scenario::AbaHvo => (&[1, 2], Some(look_then_hvo::<S>), None),
+            Scenario::AbaHotremove => (&[1, 2], Some(look_then_hot_remove::<S>), None),
+            Scenario::ZeroReader => (&[1], Some(read_zero::<S>), Some(pfn_walker::<S>)),
+            Scenario::FrozenReader => (&[1], Some(read_frozen::<S>), Some(pfn_walker::<S>)),
+            _ => (&[], None, None),
+        };
+        let mut handles: Vec<_> = bodies
             .into_iter()
-            .map(|(name, body)| {
-                let th = w.thread(name);
-                loom::thread::spawn(move || body(&th))
+            .enumerate()
+            .map(|(idx, (name, body))| {
+                let th = w.thread(idx, name);
+                Some(loom::thread::spawn(move || body(&th)))
             })
             .collect();
-        for h in handles {
+        for &h in join_first {
+            let h = handles[h].take().expect("joined once");
+            h.join().expect("model thread panicked");
+        }
+        if let Some(body) = tail {
+            body(&w.thread(1, "X"));
+        }
+        if let Some(body) = late {
+            let th = w.thread(2, "W");
+            handles.push(Some(loom::thread::spawn(move || body(&th))));
+        }
+        for h in handles.into_iter().flatten() {
             h.join().expect("model thread panicked");
         }
     }
@@ -251,6 +415,7 @@ fn owner_remove_put_pagestate<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
 
 fn owner_freeze<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     if th.freeze(1) {
+        th.write_payload();
         th.use_page(Some(1));
         th.unfreeze(1);
     }
@@ -259,6 +424,7 @@ fn owner_freeze<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
 }
 
 fn owner_unfreeze_remove_put<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.write_payload();
     th.unfreeze(1);
     th.unpublish();
     th.put(Dtor::Owner(1));
@@ -321,6 +487,103 @@ fn thawer<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     th.put(Dtor::PageState);
 }
 
+/// A GUP-fast get in flight: its guard passed and its read saw the page
+/// owned (1) before the page was frozen; the rest of its get, use, put.
+fn in_flight_gup<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if th.try_get_in_flight(GUP_MAX_REFS, 1) {
+        th.use_page(None);
+        th.put_n(GUP_MAX_REFS, Dtor::PageState);
+    }
+}
+
+/// X of the R16 scenarios: drop its reference, then (a scheduling point:
+/// the allocator's view of the page) look at the count, and hand the page
+/// out as a HugeTLB tail page if it is free (HVO then remaps it
+/// read-only).
+fn put_then_hvo<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.put(Dtor::PageState);
+    th.peek_count();
+    th.hvo_remap_if_free();
+}
+
+/// O of `hotremove-vs-get`: remove the page from the slot, put it, look,
+/// and hot-remove its memory if it is free.
+fn remove_put_then_hot_remove<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.unpublish();
+    th.put(Dtor::PageState);
+    th.peek_count();
+    th.hot_remove_if_free();
+}
+
+/// The rest of X in `zero-reader`, after its put: take the page as dead
+/// if `page_ref_count()` reads 0.
+fn read_zero<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.take_dead_if_count_zero();
+}
+
+/// The rest of X in `frozen-reader`: the same with `page_ref_is_frozen()`.
+fn read_frozen<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.take_dead_if_frozen();
+}
+
+/// The rest of X in `aba-hvo`, after X's put and W are over: look at the
+/// count (the allocator's view) and hand the page out as a HugeTLB tail
+/// page, which HVO remaps read-only, if it is free.
+fn look_then_hvo<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.peek_count();
+    th.hvo_remap_if_free();
+}
+
+/// The rest of X in `aba-hotremove`: look, and hot-remove the page's
+/// memory if it is free.
+fn look_then_hot_remove<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.peek_count();
+    th.hot_remove_if_free();
+}
+
+/// `aba-stale-win`. P and X hold the last two references of life 1; W is
+/// a PFN walker that visits the page twice (compaction's scanner coming
+/// back to a block). The main thread plays X, so that X's steps that the
+/// scenario is not about are ordered by joins rather than by preemptions:
+///
+/// * P puts (generic); X puts (generic), while W's first visit (get, use,
+///   put) may revive life 1 in P's window and free it;
+/// * once W's first visit is over, X looks at the page and, if it is free,
+///   allocates it (life 2);
+/// * W's second visit takes a reference on life 2 (its get is over before
+///   X goes on), then X and W both put life 2 while P may still be in its
+///   window: if both read 2, the second to subtract opens a window on life
+///   2, and P's stale `cmpxchg(0 -> FROZEN)` wins it.
+fn run_stale_win<S: RefScheme<Atomic = LoomAtomic>>(w: &Arc<World<S>>) {
+    let spawn = |idx: usize, name: &'static str, body: fn(&Th<S>)| {
+        let th = w.thread(idx, name);
+        loom::thread::spawn(move || body(&th))
+    };
+    let p = spawn(0, "P", last_holder_put::<S>);
+    let w1 = spawn(2, "W", pfn_walker::<S>);
+    let x = w.thread(1, "X");
+    x.put(Dtor::PageState);
+    w1.join().expect("model thread panicked");
+    x.peek_count();
+    if let Some(life) = x.alloc() {
+        let th = w.thread(2, "W");
+        let got = loom::thread::spawn(move || th.try_get())
+            .join()
+            .expect("model thread panicked");
+        let th = w.thread(2, "W");
+        let w2 = loom::thread::spawn(move || {
+            if got {
+                th.use_page(None);
+                th.put(Dtor::PageState);
+            }
+        });
+        x.use_page(Some(life));
+        x.put(Dtor::PageState);
+        w2.join().expect("model thread panicked");
+    }
+    p.join().expect("model thread panicked");
+}
+
 /// What the exploration found.
 #[derive(Clone, Debug)]
 pub enum Verdict {
@@ -353,6 +616,15 @@ pub struct Outcome {
     pub stray_executions: usize,
     /// Completed executions in which `page_ref_reset_frozen()` ran.
     pub reset_executions: usize,
+    /// Completed executions in which the page became read-only or went
+    /// away (R16 scenarios).
+    pub transition_executions: usize,
+    /// Completed executions in which a grace period waited for a reader.
+    pub gp_wait_executions: usize,
+    /// Completed executions in which a stale `cmpxchg(0 -> FROZEN)` won.
+    pub stale_win_executions: usize,
+    /// Completed executions in which a reader took the page as dead.
+    pub taken_dead_executions: usize,
 }
 
 impl Outcome {
@@ -384,9 +656,16 @@ impl Outcome {
     }
 }
 
+/// Whether `PAGEREF_MODEL_DEEP` asks for the deep bounds
+/// ([`Scenario::deep_bound`]).
+pub fn deep() -> bool {
+    std::env::var("PAGEREF_MODEL_DEEP").is_ok_and(|v| v != "0")
+}
+
 /// The preemption bound for `sc`: `PAGEREF_MODEL_PREEMPTIONS` if set (a
 /// number, or `none` for an unbounded search), else loom's own
-/// `LOOM_MAX_PREEMPTIONS` if set (a number), else the scenario's default.
+/// `LOOM_MAX_PREEMPTIONS` if set (a number), else the scenario's deep bound
+/// if `PAGEREF_MODEL_DEEP` is set, else its default.
 pub fn bound_for(sc: Scenario) -> Option<usize> {
     let parse = |name: &str, v: String| -> Option<usize> {
         if v == "none" {
@@ -403,6 +682,9 @@ pub fn bound_for(sc: Scenario) -> Option<usize> {
     }
     if let Ok(v) = std::env::var("LOOM_MAX_PREEMPTIONS") {
         return parse("LOOM_MAX_PREEMPTIONS", v);
+    }
+    if deep() {
+        return sc.deep_bound();
     }
     sc.default_bound()
 }
@@ -449,7 +731,7 @@ pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
         panic::catch_unwind(AssertUnwindSafe(move || {
             builder.check(move || {
                 executions.fetch_add(1, Ordering::Relaxed);
-                let w = World::<S>::new(sc.init::<S>(), sink.clone(), cov.clone());
+                let w = World::<S>::new(sc.setup::<S>(), sink.clone(), cov.clone());
                 sc.run(&w);
                 w.final_check();
             })
@@ -473,5 +755,9 @@ pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
         first_bound: None,
         stray_executions: cov.strays.load(Ordering::Relaxed),
         reset_executions: cov.resets.load(Ordering::Relaxed),
+        transition_executions: cov.transitions.load(Ordering::Relaxed),
+        gp_wait_executions: cov.gp_waits.load(Ordering::Relaxed),
+        stale_win_executions: cov.stale_wins.load(Ordering::Relaxed),
+        taken_dead_executions: cov.taken_dead.load(Ordering::Relaxed),
     }
 }

@@ -34,6 +34,11 @@ pub enum Op {
     Add,
     /// `page_ref_inc_or_thaw()` (mainline: fsdax's `folio_ref_inc()`).
     Thaw,
+    /// `set_page_count_as_frozen()` on a free page that is handed out as a
+    /// tail page (`prep_compound_tail()`), e.g. of a HugeTLB folio.
+    SetFrozen,
+    /// `page_ref_is_frozen()`.
+    IsFrozen,
 }
 
 /// One access to the counter, with the values it saw and wrote.
@@ -56,11 +61,22 @@ pub enum Step {
     Released { nr: u32 },
 }
 
-/// Receives the accesses of one thread.
+/// Receives the accesses of one thread, and stands for the one kernel
+/// service a scheme calls besides its atomics: RCU's read side.
 pub trait Probe {
     /// Called right after each access, before any other access of the thread.
     #[inline(always)]
     fn step(&self, _op: Op, _c_name: &'static str, _step: Step) {}
+    /// `rcu_read_lock()`: enter an RCU read-side critical section (sections
+    /// nest). The model checker's world records it where a grace period can
+    /// wait for it; the benchmarks' [`NoProbe`] does nothing, as
+    /// `rcu_read_lock()` is a compiler barrier (`preempt_disable()`) on the
+    /// non-preemptible kernels the benchmark stands for.
+    #[inline(always)]
+    fn rcu_read_lock(&self) {}
+    /// `rcu_read_unlock()`: leave the innermost RCU read-side section.
+    #[inline(always)]
+    fn rcu_read_unlock(&self) {}
 }
 
 /// The probe that observes nothing (benchmarks).

@@ -6,7 +6,7 @@ use crate::scheme::*;
 use std::fmt::Write as _;
 
 /// The schemes in table order, with what each is.
-pub const SCHEMES: [(&str, &str); 23] = [
+pub const SCHEMES: [(&str, &str); 30] = [
     ("mainline", "Linux 7.3: zero means dead"),
     ("assume-1", "zero means dead, the get's CAS loop assumes 1"),
     (
@@ -29,6 +29,15 @@ pub const SCHEMES: [(&str, &str); 23] = [
     (
         "series",
         "the series v7: read-first get, generic put (c), caller-context put (d), and the v7 fixes",
+    ),
+    (
+        "series-8192cpus",
+        "v7 built with NR_CPUS=8192: PAGEREF_MAX_RACY_ADD = 2^16, below GUP-fast's 2^18",
+    ),
+    (
+        "series-v8",
+        "v8: v7, the get and the generic put's slow path in RCU read-side sections, \
+         HVO and hot-remove after a grace period",
     ),
     (
         "series+sub-cas",
@@ -81,6 +90,23 @@ pub const SCHEMES: [(&str, &str); 23] = [
         "broken:thaw-store-1",
         "v7, virtio-mem's cancel stores 1 (v6: page_ref_unfreeze(page, 1))",
     ),
+    ("broken:no-reset", "v7 without page_ref_reset_frozen()"),
+    (
+        "broken:no-large-add-cas",
+        "v7 at NR_CPUS=8192 without the get's cmpxchg branch for nr > PAGEREF_MAX_RACY_ADD",
+    ),
+    (
+        "broken:unfreeze-relaxed",
+        "v7, unfreeze is a relaxed atomic_set()",
+    ),
+    (
+        "broken:v8-put-outside-rcu",
+        "v8, the generic put's slow path outside any RCU read-side section",
+    ),
+    (
+        "broken:v8-no-grace-period",
+        "v8, HVO and hot-remove do not wait for a grace period",
+    ),
 ];
 
 /// Run `sc` for the scheme called `scheme` (one of [`SCHEMES`]) with the
@@ -100,6 +126,8 @@ pub fn check_by_name_bounded(scheme: &str, sc: Scenario, bound: Option<usize>) -
         "series@5" => check_bounded::<SeriesAt5<L>>(sc, bound),
         "series@6" => check_bounded::<SeriesAt6<L>>(sc, bound),
         "series" => check_bounded::<Series<L>>(sc, bound),
+        "series-8192cpus" => check_bounded::<SeriesCpus8192<L>>(sc, bound),
+        "series-v8" => check_bounded::<SeriesV8<L>>(sc, bound),
         "series+sub-cas" => check_bounded::<SeriesSubCas<L>>(sc, bound),
         "series+assume-own" => check_bounded::<SeriesAssumeOwn<L>>(sc, bound),
         "series+read-cas" => check_bounded::<SeriesReadCas<L>>(sc, bound),
@@ -115,6 +143,11 @@ pub fn check_by_name_bounded(scheme: &str, sc: Scenario, bound: Option<usize>) -
         "broken:caller-put-v6" => check_bounded::<CallerPutV6<L>>(sc, bound),
         "broken:thaw-by-inc" => check_bounded::<ThawIncrement<L>>(sc, bound),
         "broken:thaw-store-1" => check_bounded::<ThawByStoreOne<L>>(sc, bound),
+        "broken:no-reset" => check_bounded::<NoResetFrozen<L>>(sc, bound),
+        "broken:no-large-add-cas" => check_bounded::<NoLargeAddCas<L>>(sc, bound),
+        "broken:unfreeze-relaxed" => check_bounded::<UnfreezeRelaxed<L>>(sc, bound),
+        "broken:v8-put-outside-rcu" => check_bounded::<V8PutOutsideRcu<L>>(sc, bound),
+        "broken:v8-no-grace-period" => check_bounded::<V8NoGracePeriod<L>>(sc, bound),
         _ => panic!("unknown scheme {scheme}"),
     }
 }

@@ -91,6 +91,19 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     /// The count a gve-like driver biases its pages to
     /// (`page_ref_add(page, BIAS - 1)` on a fresh page).
     const DRIVER_BIAS: u32;
+    /// Whether the tree waits for an RCU grace period (`synchronize_rcu()`)
+    /// before it makes a struct page unwritable (HVO's read-only remap) or
+    /// frees a memmap (memory hot-remove): v8.
+    const RCU_GP: bool;
+    /// `CONFIG_NR_CPUS` of the tree (it sets `PAGEREF_MAX_RACY_ADD`).
+    const NR_CPUS: u32;
+
+    /// The word of a free page (`FROZEN`, or 0) after `n` GUP-fast gets of
+    /// `nr` references, all in flight (each read the page owned before it
+    /// was freed), have landed and none of them has run its overflow reset
+    /// yet: the worst case of `NR_CPUS` CPUs racing one freeze. (Test
+    /// set-up, computed sequentially with the scheme's own get; no C twin.)
+    fn in_flight_strays(n: u32, nr: u32) -> u32;
 
     /// A free page that absorbed `k` failed gets (test set-up; no C twin).
     fn free_with_strays(k: u32) -> u32;
@@ -138,6 +151,14 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     fn count_probed<P: Probe>(&self, p: &P) -> u32;
     /// Plain add on an owned page. C: `page_ref_add()` / `page_ref_inc()`.
     fn add_probed<P: Probe>(&self, nr: u32, p: &P);
+    /// A free page handed out as a tail page (of a HugeTLB folio, whose
+    /// struct pages HVO then remaps read-only). C:
+    /// `set_page_count_as_frozen()` in `prep_compound_tail()` (mainline:
+    /// `set_page_count(page, 0)`).
+    fn set_frozen_probed<P: Probe>(&self, p: &P);
+    /// Whether the page has no owner. C: `page_ref_is_frozen()` (bit 31;
+    /// mainline has no such state: `page_ref_count() == 0`).
+    fn is_frozen_probed<P: Probe>(&self, p: &P) -> bool;
     /// Take a reference on a page that may be frozen (memory-failure,
     /// fsdax); true when it thawed a frozen (or, for the zero schemes,
     /// zero) page. C: `page_ref_inc_or_thaw()` (series), `page_ref_inc()`
@@ -278,8 +299,15 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
     const ZEROED_STRUCT_PAGE: u32 = 0;
     /// gve in mainline: `page_ref_add(page, INT_MAX - 1)`.
     const DRIVER_BIAS: u32 = INT_MAX;
+    const RCU_GP: bool = false;
+    const NR_CPUS: u32 = NR_CPUS;
 
     fn free_with_strays(_k: u32) -> u32 {
+        0
+    }
+    /// A get in flight (its read saw 1) on a 0 fails its cmpxchg and
+    /// writes nothing.
+    fn in_flight_strays(_n: u32, _nr: u32) -> u32 {
         0
     }
     fn from_raw(v: u32) -> Self {
@@ -387,6 +415,19 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
         plain_add(&self.rc, nr, p)
     }
 
+    /// C (mainline): `set_page_count(page, 0)`.
+    #[inline(always)]
+    fn set_frozen_probed<P: Probe>(&self, p: &P) {
+        self.rc.store(0, Relaxed);
+        p.step(Op::SetFrozen, "set_page_count", Step::Store { val: 0 });
+    }
+
+    /// C (mainline): `page_ref_count(page) == 0`.
+    #[inline(always)]
+    fn is_frozen_probed<P: Probe>(&self, p: &P) -> bool {
+        traced_read(&self.rc, p, Op::IsFrozen, "page_ref_count") == 0
+    }
+
     /// C (mainline): fsdax's `folio_ref_inc()` on an idle (0) folio.
     #[inline(always)]
     fn inc_or_thaw_probed<P: Probe>(&self, p: &P) -> bool {
@@ -430,14 +471,21 @@ pub mod parts {
     /// How a speculative get is done.
     pub trait Get {
         /// Take `nr` references unless the page is frozen; `R` resets stray
-        /// adds that reached the limit.
-        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool;
+        /// adds that reached the limit. `max_racy_add` is
+        /// `PAGEREF_MAX_RACY_ADD` of the tree (it depends on `NR_CPUS`).
+        fn try_get<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            max_racy_add: u32,
+            p: &P,
+        ) -> bool;
         /// The same get, in flight: its first read (if it reads first)
         /// already returned `seen`.
         fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
             rc: &A,
             nr: u32,
             seen: u32,
+            max_racy_add: u32,
             p: &P,
         ) -> bool;
     }
@@ -510,7 +558,7 @@ pub mod parts {
     pub struct AddReturn;
     impl Get for AddReturn {
         #[inline(always)]
-        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, _mra: u32, p: &P) -> bool {
             add_return_get::<A, P, R>(rc, nr, p)
         }
         #[inline(always)]
@@ -518,6 +566,7 @@ pub mod parts {
             rc: &A,
             nr: u32,
             _seen: u32,
+            _mra: u32,
             p: &P,
         ) -> bool {
             add_return_get::<A, P, R>(rc, nr, p)
@@ -535,22 +584,23 @@ pub mod parts {
     pub struct ReadThenAdd;
     impl Get for ReadThenAdd {
         #[inline(always)]
-        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, mra: u32, p: &P) -> bool {
             let v = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_frozen");
-            Self::try_get_in_flight::<A, P, R>(rc, nr, v, p)
+            Self::try_get_in_flight::<A, P, R>(rc, nr, v, mra, p)
         }
         #[inline(always)]
         fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
             rc: &A,
             nr: u32,
             seen: u32,
+            mra: u32,
             p: &P,
         ) -> bool {
             let mut v = seen;
             if value_frozen(v) {
                 return false;
             }
-            if nr > PAGEREF_MAX_RACY_ADD {
+            if nr > mra {
                 loop {
                     if value_frozen(v) {
                         return false;
@@ -566,6 +616,62 @@ pub mod parts {
         }
     }
 
+    /// C (v8): v7's [`ReadThenAdd`] inside `rcu_read_lock()` ..
+    /// `rcu_read_unlock()`, the read through the add (and the reset of a
+    /// saturated result): the answer of `lib/rcuref.c` to its
+    /// "deconstruction race". Every transition that makes a struct page
+    /// unwritable (HVO) or frees the memmap (memory hot-remove) first waits
+    /// for a grace period, so a getter that read the page owned finishes
+    /// its add before the page can become read-only or go away.
+    pub struct RcuReadThenAdd;
+    impl Get for RcuReadThenAdd {
+        #[inline(always)]
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, mra: u32, p: &P) -> bool {
+            p.rcu_read_lock();
+            let ok = ReadThenAdd::try_get::<A, P, R>(rc, nr, mra, p);
+            p.rcu_read_unlock();
+            ok
+        }
+        #[inline(always)]
+        fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            seen: u32,
+            mra: u32,
+            p: &P,
+        ) -> bool {
+            p.rcu_read_lock();
+            let ok = ReadThenAdd::try_get_in_flight::<A, P, R>(rc, nr, seen, mra, p);
+            p.rcu_read_unlock();
+            ok
+        }
+    }
+
+    /// Broken: v7's [`ReadThenAdd`] without its cmpxchg branch for
+    /// `nr > PAGEREF_MAX_RACY_ADD`: every get that read the page owned adds,
+    /// however many references it takes.
+    pub struct ReadThenAddAlways;
+    impl Get for ReadThenAddAlways {
+        #[inline(always)]
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, mra: u32, p: &P) -> bool {
+            let v = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_frozen");
+            Self::try_get_in_flight::<A, P, R>(rc, nr, v, mra, p)
+        }
+        #[inline(always)]
+        fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+            rc: &A,
+            nr: u32,
+            seen: u32,
+            _mra: u32,
+            p: &P,
+        ) -> bool {
+            if value_frozen(seen) {
+                return false;
+            }
+            add_return_get::<A, P, R>(rc, nr, p)
+        }
+    }
+
     /// C: `page_ref_add_unless_zero()` as the frozen-bit patch leaves it (v6
     /// patch 2, v7 patch 3; v7 patch 4 renames it
     /// `page_ref_add_unless_frozen()`): a cmpxchg loop refusing any
@@ -574,15 +680,16 @@ pub mod parts {
     pub struct CasLoopGet;
     impl Get for CasLoopGet {
         #[inline(always)]
-        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, mra: u32, p: &P) -> bool {
             let old = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_zero (cmpxchg loop)");
-            Self::try_get_in_flight::<A, P, R>(rc, nr, old, p)
+            Self::try_get_in_flight::<A, P, R>(rc, nr, old, mra, p)
         }
         #[inline(always)]
         fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
             rc: &A,
             nr: u32,
             seen: u32,
+            _mra: u32,
             p: &P,
         ) -> bool {
             let c_name = "page_ref_add_unless_zero (cmpxchg loop)";
@@ -604,15 +711,16 @@ pub mod parts {
     pub struct AddUndo;
     impl Get for AddUndo {
         #[inline(always)]
-        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+        fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, mra: u32, p: &P) -> bool {
             let v = traced_read(rc, p, Op::TryGet, "page_ref_add_unless_frozen");
-            Self::try_get_in_flight::<A, P, R>(rc, nr, v, p)
+            Self::try_get_in_flight::<A, P, R>(rc, nr, v, mra, p)
         }
         #[inline(always)]
         fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
             rc: &A,
             nr: u32,
             seen: u32,
+            _mra: u32,
             p: &P,
         ) -> bool {
             if value_frozen(seen) {
@@ -694,6 +802,31 @@ pub mod parts {
                 return true;
             }
             sub_then_cas(rc, nr, p, Self::C_NAME)
+        }
+    }
+
+    /// C (v8): v7's generic put (c) with its slow path, from the subtract
+    /// through the `cmpxchg(0 -> FROZEN)`, inside `rcu_read_lock()` ..
+    /// `rcu_read_unlock()`. The fast path (read, `cmpxchg(nr -> FROZEN)`)
+    /// runs while the caller's references still count, so the page cannot
+    /// be freed under it; after the subtract they no longer do, and the
+    /// read-side section keeps the struct page writable (and present) until
+    /// the cmpxchg has run, whoever frees the page meanwhile.
+    pub struct RcuReadThenCas;
+    impl Put for RcuReadThenCas {
+        const C_NAME: &'static str = "page_ref_sub_and_test";
+        #[inline(always)]
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
+            let old = traced_read(rc, p, Op::Put, Self::C_NAME);
+            if old == nr && traced_cas(rc, p, Op::Put, Self::C_NAME, nr, PAGEREF_FROZEN_BIT).is_ok()
+            {
+                p.step(Op::Put, Self::C_NAME, Step::Released { nr });
+                return true;
+            }
+            p.rcu_read_lock();
+            let won = sub_then_cas(rc, nr, p, Self::C_NAME);
+            p.rcu_read_unlock();
+            won
         }
     }
 
@@ -779,6 +912,13 @@ pub mod parts {
         }
     }
 
+    /// Broken: no `page_ref_reset_frozen()` at all; stray adds pile up.
+    pub struct NoReset;
+    impl Reset for NoReset {
+        #[inline(always)]
+        fn reset<A: Atom32, P: Probe>(_rc: &A, _v: u32, _p: &P) {}
+    }
+
     /// Broken: the reset is `atomic_set(FROZEN)`.
     pub struct ResetStore;
     impl Reset for ResetStore {
@@ -817,6 +957,23 @@ pub mod parts {
         #[inline(always)]
         fn unfreeze<A: Atom32, P: Probe>(rc: &A, count: u32, p: &P) {
             SetRelease::unfreeze(rc, count, p)
+        }
+    }
+
+    /// Broken: unfreeze is a relaxed `atomic_set(count)`: what the freezer
+    /// wrote while the page was frozen (migration's copy, split's new
+    /// metadata) is not published to the getter that then takes a
+    /// reference.
+    pub struct SetRelaxed;
+    impl Unfreeze for SetRelaxed {
+        #[inline(always)]
+        fn unfreeze<A: Atom32, P: Probe>(rc: &A, count: u32, p: &P) {
+            rc.store(count, Relaxed);
+            p.step(
+                Op::Unfreeze,
+                "page_ref_unfreeze (broken: atomic_set)",
+                Step::Store { val: count },
+            );
         }
     }
 
@@ -965,6 +1122,13 @@ pub trait Recipe: Send + Sync + 'static {
     type Zeroed: parts::ZeroedInit;
     /// gve's page bias in this tree.
     const DRIVER_BIAS: u32;
+    /// Whether HVO's read-only remap and memory hot-remove wait for an RCU
+    /// grace period first (v8).
+    const RCU_GP: bool;
+    /// `CONFIG_NR_CPUS`.
+    const NR_CPUS: u32;
+    /// `PAGEREF_MAX_RACY_ADD` = `(1 << 29) / NR_CPUS`.
+    const MAX_RACY_ADD: u32 = (1 << 29) / Self::NR_CPUS;
 }
 
 /// A frozen-bit scheme running recipe `K`.
@@ -987,9 +1151,24 @@ impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
     const NEAR_LIMIT_FROZEN: u32 = PAGEREF_SATURATED - 1;
     const ZEROED_STRUCT_PAGE: u32 = K::Zeroed::VALUE;
     const DRIVER_BIAS: u32 = K::DRIVER_BIAS;
+    const RCU_GP: bool = K::RCU_GP;
+    const NR_CPUS: u32 = K::NR_CPUS;
 
     fn free_with_strays(k: u32) -> u32 {
         PAGEREF_FROZEN_BIT + k
+    }
+    fn in_flight_strays(n: u32, nr: u32) -> u32 {
+        let a = crate::atom::StdAtomic::new(PAGEREF_FROZEN_BIT);
+        for _ in 0..n {
+            K::Get::try_get_in_flight::<_, NoProbe, parts::NoReset>(
+                &a,
+                nr,
+                1,
+                K::MAX_RACY_ADD,
+                &NoProbe,
+            );
+        }
+        a.into_inner()
     }
     fn from_raw(v: u32) -> Self {
         Self {
@@ -1009,12 +1188,12 @@ impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
 
     #[inline(always)]
     fn try_get_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
-        K::Get::try_get::<A, P, K::Reset>(&self.rc, nr, p)
+        K::Get::try_get::<A, P, K::Reset>(&self.rc, nr, K::MAX_RACY_ADD, p)
     }
 
     #[inline(always)]
     fn try_get_in_flight_probed<P: Probe>(&self, nr: u32, seen: u32, p: &P) -> bool {
-        K::Get::try_get_in_flight::<A, P, K::Reset>(&self.rc, nr, seen, p)
+        K::Get::try_get_in_flight::<A, P, K::Reset>(&self.rc, nr, seen, K::MAX_RACY_ADD, p)
     }
 
     /// C: `try_get_folio()`: the guard on `folio_ref_count()`, then
@@ -1074,6 +1253,22 @@ impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
         plain_add(&self.rc, nr, p)
     }
 
+    /// C: `set_page_count_as_frozen()` = `atomic_set(PAGEREF_FROZEN)`.
+    #[inline(always)]
+    fn set_frozen_probed<P: Probe>(&self, p: &P) {
+        self.rc.store(PAGEREF_FROZEN_BIT, Relaxed);
+        let step = Step::Store {
+            val: PAGEREF_FROZEN_BIT,
+        };
+        p.step(Op::SetFrozen, "set_page_count_as_frozen", step);
+    }
+
+    /// C: `page_ref_is_frozen()`: bit 31 of `atomic_read()`.
+    #[inline(always)]
+    fn is_frozen_probed<P: Probe>(&self, p: &P) -> bool {
+        value_frozen(traced_read(&self.rc, p, Op::IsFrozen, "page_ref_is_frozen"))
+    }
+
     #[inline(always)]
     fn inc_or_thaw_probed<P: Probe>(&self, p: &P) -> bool {
         K::Thaw::inc_or_thaw(&self.rc, p)
@@ -1081,13 +1276,22 @@ impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
 }
 
 /// Declares a recipe type and its scheme alias.
+/// `rcu_gp` (default false) and `nr_cpus` (default [`NR_CPUS`]) are
+/// optional.
 macro_rules! recipe {
+    (@or $v:expr, $d:expr) => {
+        $v
+    };
+    (@or , $d:expr) => {
+        $d
+    };
     (
         $(#[$doc:meta])*
         $recipe:ident, $alias:ident = $name:literal {
             get: $get:ty, put: $put:ty, caller_put: $cput:ty, reset: $reset:ty,
             unfreeze: $unfreeze:ty, thaw: $thaw:ty, guard: $guard:ty,
-            zeroed: $zeroed:ty, bias: $bias:expr $(,)?
+            zeroed: $zeroed:ty, bias: $bias:expr
+            $(, rcu_gp: $gp:expr)? $(, nr_cpus: $cpus:expr)? $(,)?
         }
     ) => {
         $(#[$doc])*
@@ -1104,6 +1308,8 @@ macro_rules! recipe {
             type Guard = $guard;
             type Zeroed = $zeroed;
             const DRIVER_BIAS: u32 = $bias;
+            const RCU_GP: bool = recipe!(@or $($gp)?, false);
+            const NR_CPUS: u32 = recipe!(@or $($cpus)?, super::NR_CPUS);
         }
         $(#[$doc])*
         pub type $alias<A> = FrozenBit<A, $recipe>;
@@ -1176,6 +1382,28 @@ pub mod recipes {
             get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
             unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// v7 built with `CONFIG_NR_CPUS=8192` (the largest x86-64 allows):
+        /// `PAGEREF_MAX_RACY_ADD` = 2^16, below GUP-fast's 2^18, so
+        /// GUP-fast's biggest gets take the cmpxchg branch.
+        V7Cpus8192, SeriesCpus8192 = "series-8192cpus" {
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX, nr_cpus: 8192,
+        }
+    );
+    recipe!(
+        /// v8: v7 with the answer of `lib/rcuref.c` to its "deconstruction
+        /// race" (R16): the speculative get, and the generic put's slow path
+        /// from the subtract through the `cmpxchg(0 -> FROZEN)`, run inside
+        /// an RCU read-side critical section, and HVO's read-only remap and
+        /// memory hot-remove wait for a grace period first.
+        V8, SeriesV8 = "series-v8" {
+            get: RcuReadThenAdd, put: RcuReadThenCas, caller_put: CasLoopFreeze,
+            reset: ResetCasLoop, unfreeze: SetRelease, thaw: ThawCasLoop,
+            guard: GuardOwnedLimit, zeroed: ZeroedFrozen, bias: USHRT_MAX, rcu_gp: true,
         }
     );
     recipe!(
@@ -1304,12 +1532,59 @@ pub mod recipes {
             zeroed: ZeroedFrozen, bias: USHRT_MAX,
         }
     );
+    recipe!(
+        /// Broken: v8, but the generic put's slow path is outside any RCU
+        /// read-side section (v7's put): a grace period does not wait for a
+        /// putter stalled between its subtract and its cmpxchg.
+        V8PutOutsideR, V8PutOutsideRcu = "broken:v8-put-outside-rcu" {
+            get: RcuReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze,
+            reset: ResetCasLoop, unfreeze: SetRelease, thaw: ThawCasLoop,
+            guard: GuardOwnedLimit, zeroed: ZeroedFrozen, bias: USHRT_MAX, rcu_gp: true,
+        }
+    );
+    recipe!(
+        /// Broken: v8's read-side sections, but HVO and hot-remove do not
+        /// wait for a grace period.
+        V8NoGpR, V8NoGracePeriod = "broken:v8-no-grace-period" {
+            get: RcuReadThenAdd, put: RcuReadThenCas, caller_put: CasLoopFreeze,
+            reset: ResetCasLoop, unfreeze: SetRelease, thaw: ThawCasLoop,
+            guard: GuardOwnedLimit, zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7 without `page_ref_reset_frozen()`.
+        NoResetR, NoResetFrozen = "broken:no-reset" {
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: NoReset,
+            unfreeze: SetRelease, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
+    recipe!(
+        /// Broken: v7 at `NR_CPUS=8192` without the get's cmpxchg branch for
+        /// `nr > PAGEREF_MAX_RACY_ADD`: GUP-fast's gets of 2^18 add even
+        /// though 8192 of them in flight reach 2^31.
+        NoLargeCasR, NoLargeAddCas = "broken:no-large-add-cas" {
+            get: ReadThenAddAlways, put: ReadThenCas, caller_put: CasLoopFreeze,
+            reset: ResetCasLoop, unfreeze: SetRelease, thaw: ThawCasLoop,
+            guard: GuardOwnedLimit, zeroed: ZeroedFrozen, bias: USHRT_MAX, nr_cpus: 8192,
+        }
+    );
+    recipe!(
+        /// Broken: v7, but unfreeze is a relaxed `atomic_set()`.
+        UnfreezeRelaxedR, UnfreezeRelaxed = "broken:unfreeze-relaxed" {
+            get: ReadThenAdd, put: ReadThenCas, caller_put: CasLoopFreeze, reset: ResetCasLoop,
+            unfreeze: SetRelaxed, thaw: ThawCasLoop, guard: GuardOwnedLimit,
+            zeroed: ZeroedFrozen, bias: USHRT_MAX,
+        }
+    );
 }
 
 pub use recipes::{
-    AddOnFrozen, BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, ResetByStore, Series,
-    SeriesAssumeOwn, SeriesAt3, SeriesAt5, SeriesAt6, SeriesCasPut, SeriesReadCas, SeriesSubCas,
-    SeriesV6, ThawByStoreOne, ThawIncrement, UndoOnFail, UnfreezeByAdd, V6Patch2,
+    AddOnFrozen, BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, NoLargeAddCas,
+    NoResetFrozen, ResetByStore, Series, SeriesAssumeOwn, SeriesAt3, SeriesAt5, SeriesAt6,
+    SeriesCasPut, SeriesCpus8192, SeriesReadCas, SeriesSubCas, SeriesV6, SeriesV8, ThawByStoreOne,
+    ThawIncrement, UndoOnFail, UnfreezeByAdd, UnfreezeRelaxed, V6Patch2, V8NoGracePeriod,
+    V8PutOutsideRcu,
 };
 
 #[cfg(test)]

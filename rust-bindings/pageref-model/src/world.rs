@@ -54,7 +54,7 @@ use crate::probe::{Hex, Op, Probe, Step};
 use crate::scheme::RefScheme;
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicUsize;
-use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How the model's violation panics start (see
@@ -98,26 +98,63 @@ impl Failure {
     }
 }
 
-/// Executions (of one scheme x scenario run) in which a stray add or the
-/// overflow reset happened. Plain std atomics: loom does not see them.
+/// Executions (of one scheme x scenario run) in which a stray add, the
+/// overflow reset and the other events a scenario exists for happened.
+/// Plain std atomics: loom does not see them.
 #[derive(Debug, Default)]
 pub struct Coverage {
     /// Executions in which a failed get wrote a stray add.
     pub strays: AtomicUsize,
     /// Executions in which `page_ref_reset_frozen()` ran.
     pub resets: AtomicUsize,
+    /// Executions in which the page became read-only (HVO) or its memmap
+    /// went away (hot-remove) while another thread was still running.
+    pub transitions: AtomicUsize,
+    /// Executions in which a grace period had to wait for a read-side
+    /// section.
+    pub gp_waits: AtomicUsize,
+    /// Executions in which a put's `cmpxchg(0 -> FROZEN)` won on a life
+    /// other than the one its caller's references were in (R9's stale win).
+    pub stale_wins: AtomicUsize,
+    /// Executions in which a reader took the page as dead.
+    pub taken_dead: AtomicUsize,
 }
+
+/// The most model threads a scenario has.
+pub const MAX_THREADS: usize = 4;
 
 #[derive(Debug, Default)]
 struct Ghost {
     free: bool,
     frozen: bool,
+    /// A final put froze the page (its winning cmpxchg, or mainline's
+    /// decrement to 0) and its putter has not freed it yet.
+    dying: bool,
     read_only: bool,
+    /// The memmap was hot-removed: no access at all from here on.
+    gone: bool,
+    /// The page was handed out as a tail page (frozen, no references).
+    tail: bool,
     strays: u32,
     resets: u32,
+    transitions: u32,
+    gp_waits: u32,
+    stale_wins: u32,
+    /// The life that a reader took as dead, and the reader's name.
+    taken_dead: Option<(u32, &'static str)>,
+    taken_dead_count: u32,
     life: u32,
     refs: u32,
     window: u32,
+    /// Per thread: the life its last put released references in.
+    released_life: [u32; MAX_THREADS],
+    /// Per thread: RCU read-side nesting (for the trace; the grace period
+    /// reads the loom atomics).
+    rcu_depth: [u32; MAX_THREADS],
+    /// The payload version a getter must see (freeze-vs-get,
+    /// unfreeze-vs-stray): what the freezer wrote while the page was frozen.
+    payload: u32,
+    names: [&'static str; MAX_THREADS],
     trace: Vec<String>,
 }
 
@@ -127,6 +164,9 @@ pub enum Init {
     /// Owned with one reference (held by the scenario's owner thread),
     /// life 1, published in the slot.
     OwnedPublished,
+    /// Owned with `refs` references (held by the scenario's owner threads),
+    /// life 1, published in the slot.
+    SharedPublished { refs: u32 },
     /// Owned with `refs` references (held by the scenario's owner thread),
     /// life 1, not published.
     Owned { refs: u32 },
@@ -143,25 +183,70 @@ pub enum Init {
     ReadOnly { raw: u32 },
 }
 
+/// What a scenario's world holds besides the page and the slot.
+#[derive(Clone, Copy, Debug)]
+pub struct Setup {
+    /// Where the page starts.
+    pub init: Init,
+    /// A thread of the scenario makes the page read-only or removes its
+    /// memmap: RCU read-side sections are recorded, and a scheme that
+    /// waits for a grace period ([`RefScheme::RCU_GP`]) waits for them. In
+    /// the other scenarios nothing waits for a grace period, so a section
+    /// has no effect and the model does not record it (fewer interleavings,
+    /// the same behaviours).
+    pub rcu: bool,
+    /// The freezer writes the page's payload while it is frozen and
+    /// getters check they see it (the unfreeze must publish it).
+    pub payload: bool,
+    /// A thread of the scenario takes the page from the page allocator
+    /// after another freed it: model the allocator's hand-over (see
+    /// [`World`]'s `zone`).
+    pub zone: bool,
+}
+
 /// The world of one execution.
 pub struct World<S: RefScheme> {
     page: S,
     slot: LoomAtomic,
+    /// Per thread: the RCU read-side nesting depth, read by
+    /// [`Th::synchronize_rcu`] with read-modify-writes (which read the
+    /// latest value), so a grace period sees every section entered before
+    /// it looks (and waits for more than it must, which RCU allows); a
+    /// section that starts after it looked synchronises with the look and
+    /// sees everything before it.
+    rcu: Vec<LoomAtomic>,
+    rcu_on: bool,
+    /// The page's payload (its flags, mapping, contents) as one word:
+    /// the version the freezer last wrote.
+    payload: Option<LoomAtomic>,
+    /// The page allocator's free list and its lock (`zone->lock`), as one
+    /// word that the freeing thread and the allocating thread each update
+    /// with one acquire-release read-modify-write: the page goes from the
+    /// one to the other under the lock, which orders everything the freer
+    /// did before its free before everything the allocator does after it
+    /// took the page.
+    zone: Option<LoomAtomic>,
     ghost: Mutex<Ghost>,
     sink: Arc<Mutex<Option<Failure>>>,
     cov: Arc<Coverage>,
 }
 
 impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
-    /// A world in state `init`; violations are reported into `sink`, stray
-    /// adds and resets counted in `cov`.
-    pub fn new(init: Init, sink: Arc<Mutex<Option<Failure>>>, cov: Arc<Coverage>) -> Arc<Self> {
+    /// A world set up as `setup` says; violations are reported into `sink`,
+    /// stray adds, resets and the rest counted in `cov`.
+    pub fn new(setup: Setup, sink: Arc<Mutex<Option<Failure>>>, cov: Arc<Coverage>) -> Arc<Self> {
+        let init = setup.init;
         let mut g = Ghost::default();
         let (raw, slot) = match init {
             Init::OwnedPublished => {
                 g.life = 1;
                 g.refs = 1;
                 (1, 1)
+            }
+            Init::SharedPublished { refs } => {
+                g.life = 1;
+                g.refs = refs;
+                (refs, 1)
             }
             Init::Owned { refs } => {
                 g.life = 1;
@@ -206,33 +291,57 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
                 format!("-> life {slot}")
             }
         ));
+        g.payload = 1;
+        let rcu_on = setup.rcu && S::RCU_GP;
         Arc::new(Self {
             page: S::from_raw(raw),
             slot: LoomAtomic::new(slot),
+            rcu: if rcu_on {
+                (0..MAX_THREADS).map(|_| LoomAtomic::new(0)).collect()
+            } else {
+                Vec::new()
+            },
+            rcu_on,
+            payload: setup.payload.then(|| LoomAtomic::new(1)),
+            zone: setup.zone.then(|| LoomAtomic::new(0)),
             ghost: Mutex::new(g),
             sink,
             cov,
         })
     }
 
-    /// A handle for the thread called `name`.
-    pub fn thread(self: &Arc<Self>, name: &'static str) -> Th<S> {
+    /// A handle for the thread called `name`, the scenario's thread number
+    /// `idx` (below [`MAX_THREADS`]).
+    pub fn thread(self: &Arc<Self>, idx: usize, name: &'static str) -> Th<S> {
+        assert!(idx < MAX_THREADS);
+        self.ghost.lock().unwrap_or_else(|e| e.into_inner()).names[idx] = name;
         Th {
             w: self.clone(),
             name,
+            idx,
         }
     }
 
     /// End-of-execution check (property 6); call after joining every thread.
     pub fn final_check(self: &Arc<Self>) {
-        let th = self.thread("end");
+        let th = Th {
+            w: self.clone(),
+            name: "end",
+            idx: 0,
+        };
         let raw = self.page.raw();
         let g = th.ghost();
-        if g.strays > 0 {
-            self.cov.strays.fetch_add(1, Relaxed);
-        }
-        if g.resets > 0 {
-            self.cov.resets.fetch_add(1, Relaxed);
+        for (n, c) in [
+            (g.strays, &self.cov.strays),
+            (g.resets, &self.cov.resets),
+            (g.transitions, &self.cov.transitions),
+            (g.gp_waits, &self.cov.gp_waits),
+            (g.stale_wins, &self.cov.stale_wins),
+            (g.taken_dead_count, &self.cov.taken_dead),
+        ] {
+            if n > 0 {
+                c.fetch_add(1, Relaxed);
+            }
         }
         if g.window != 0 {
             let msg = format!("{} dec-and-test window(s) never closed", g.window);
@@ -251,7 +360,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
                 Hex(raw)
             );
             th.violate(g, msg);
-        } else if !S::is_free_value(raw) {
+        } else if !g.gone && !S::is_free_value(raw) {
             let msg = format!("the free page carries word {}, not a free value", Hex(raw));
             th.violate(g, msg);
         }
@@ -262,6 +371,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
 pub struct Th<S: RefScheme> {
     w: Arc<World<S>>,
     name: &'static str,
+    idx: usize,
 }
 
 impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
@@ -281,6 +391,13 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
         };
         g.trace.push(format!("VIOLATION: {message}"));
         drop(g);
+        self.report(failure)
+    }
+
+    /// Record `failure` (the first one wins) and end the execution. The
+    /// ghost lock may still be held: the sink is a separate lock, and the
+    /// panic unwinds through the guard.
+    fn report(&self, failure: Failure) -> ! {
         let text = failure.render();
         {
             let mut sink = self.w.sink.lock().unwrap_or_else(|e| e.into_inner());
@@ -358,9 +475,10 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
             if g.free {
                 self.violate(g, "speculative get succeeded on a free page".into());
             }
-            if g.frozen {
+            if g.frozen || g.dying {
                 self.violate(g, "speculative get succeeded on a frozen page".into());
             }
+            self.check_not_taken_dead(g.life, &g);
             g.refs += nr;
             let life = g.life;
             let what = if nr == 1 {
@@ -375,12 +493,44 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
         ok
     }
 
+    /// A get (or thaw) is about to make `life` owned again: that must not
+    /// be a life a reader already took as dead (R17).
+    fn check_not_taken_dead(&self, life: u32, g: &MutexGuard<'_, Ghost>) {
+        if let Some((dead, reader)) = g.taken_dead {
+            if dead == life {
+                let msg = format!(
+                    "the get revives life {life}, which {reader} already took as dead: \
+                     the page is owned again after a reader acted on its count"
+                );
+                // Re-lock through violate(): take the guard's trace by value.
+                let failure = Failure {
+                    message: format!("[{}] {msg}", self.name),
+                    trace: g.trace.clone(),
+                };
+                self.report(failure);
+            }
+        }
+    }
+
     /// Use the page we hold a reference on; `life` is the life we expect
     /// (None for a PFN walker, which only needs the page not to be free).
+    /// Where the scenario has a payload, the user reads it (relaxed) and
+    /// must see what the freezer last wrote while the page was frozen.
     pub fn use_page(&self, life: Option<u32>) {
+        let seen = self.w.payload.as_ref().map(|p| p.load(Relaxed));
         let mut g = self.ghost();
         if g.free {
             self.violate(g, "uses a page that is free".into());
+        }
+        if let Some(v) = seen {
+            if v != g.payload {
+                let msg = format!(
+                    "reads the page's payload version {v}, but the freezer wrote version {} \
+                     while the page was frozen: the unfreeze did not publish it",
+                    g.payload
+                );
+                self.violate(g, msg);
+            }
         }
         if let Some(l) = life {
             if l != g.life {
@@ -437,14 +587,45 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
                 self.violate(g, msg);
             }
         }
-        g.free = true;
-        g.frozen = false;
         let life = g.life;
         let how = match dtor {
             Dtor::Owner(_) => "owner's destructor",
             Dtor::PageState => "destructor from page state",
         };
-        self.note(&mut g, format!("  -> frees life {life} ({how})"));
+        let released = g.released_life[self.idx];
+        if released != life {
+            // R9's stale win: the CAS that froze this life belongs to a put
+            // whose references were in an earlier one. Only a destructor
+            // read from the page's own state (checked above for an
+            // owner's) is right here.
+            g.stale_wins += 1;
+            self.note(
+                &mut g,
+                format!(
+                    "  -> frees life {life} ({how}): a stale win, its references were in life \
+                     {released}"
+                ),
+            );
+        } else {
+            self.note(&mut g, format!("  -> frees life {life} ({how})"));
+        }
+        drop(g);
+        // Into the page allocator's free list, under its lock.
+        self.zone_lock();
+        let mut g = self.ghost();
+        g.free = true;
+        g.frozen = false;
+        g.dying = false;
+    }
+
+    /// `spin_lock(&zone->lock)` .. `spin_unlock()` around a free-list
+    /// update, as one acquire-release read-modify-write (scenarios with
+    /// an allocator only; elsewhere nobody takes the page from the
+    /// allocator, and the lock orders nothing the model looks at).
+    fn zone_lock(&self) {
+        if let Some(zone) = &self.w.zone {
+            zone.fetch_add(1, AcqRel);
+        }
     }
 
     /// `page_ref_add(nr)` on a page the thread holds a reference to.
@@ -489,6 +670,9 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
         drop(g);
         let thawed = self.w.page.inc_or_thaw_probed(self);
         let mut g = self.ghost();
+        if !g.free {
+            self.check_not_taken_dead(g.life, &g);
+        }
         if g.free {
             g.free = false;
             g.life += 1;
@@ -503,17 +687,31 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
     }
 
     /// Allocate the page if it is free; returns the new life.
+    ///
+    /// Before its `set_page_refcounted()` store the allocator issues a
+    /// release fence that the kernel does not have. It stands in for what
+    /// LKMM gives and C11 does not: a getter whose fully ordered get
+    /// (`smp_mb()` on both sides) reads the new life's count sees every
+    /// write that reached the allocator through the free list's lock (the
+    /// previous owner's removal of the page from the page cache), so its
+    /// re-validation fails. Litmus test 08
+    /// (`pageref-08-lookup-vs-remove-realloc-other-cpu`) checks that
+    /// hand-over; without the fence loom's relaxed store leaves it out and
+    /// every scheme fails property 3 in the R9 scenarios.
     pub fn alloc(&self) -> Option<u32> {
+        self.zone_lock();
         let free = self.ghost().free;
         if !free {
             let mut g = self.ghost();
             self.note(&mut g, "alloc: no free page".into());
             return None;
         }
+        loom::sync::atomic::fence(Release);
         self.w.page.alloc_init_probed(self);
         let mut g = self.ghost();
         g.free = false;
         g.frozen = false;
+        g.dying = false;
         g.life += 1;
         g.refs = 1;
         let life = g.life;
@@ -558,7 +756,196 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
     }
 }
 
+impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
+    /// `page_ref_count()` by a thread that holds no reference (an
+    /// allocator, a reader): any value is fine. Also the scheduling point
+    /// before a ghost check such as "is the page free?": loom switches
+    /// threads only at its own operations, so a check of ghost state right
+    /// after this read sees the world as of the read.
+    pub fn peek_count(&self) -> u32 {
+        let c = self.w.page.count_probed(self);
+        let mut g = self.ghost();
+        self.note(&mut g, format!("  -> count {}", Hex(c)));
+        c
+    }
+
+    /// `synchronize_rcu()`: wait until every RCU read-side section that
+    /// began before it has ended. It reads each other thread's nesting
+    /// depth with a read-modify-write (the latest value) and yields to the
+    /// others while it is not 0.
+    pub fn synchronize_rcu(&self) {
+        {
+            let mut g = self.ghost();
+            self.note(&mut g, "synchronize_rcu: grace period starts".into());
+        }
+        let mut waited = false;
+        for (j, depth) in self.w.rcu.iter().enumerate() {
+            if j == self.idx {
+                continue;
+            }
+            let mut first = true;
+            while depth.fetch_add(0, AcqRel) != 0 {
+                if first {
+                    let mut g = self.ghost();
+                    let who = g.names[j];
+                    self.note(&mut g, format!("synchronize_rcu: waits for {who}"));
+                    first = false;
+                }
+                waited = true;
+                loom::thread::yield_now();
+            }
+        }
+        let mut g = self.ghost();
+        if waited {
+            g.gp_waits += 1;
+        }
+        self.note(&mut g, "synchronize_rcu: grace period ends".into());
+    }
+
+    /// After a [`Self::peek_count`]: if the page is free, hand it out as a
+    /// tail page of a HugeTLB folio and let HVO remap its struct page
+    /// read-only (`set_page_count_as_frozen()` in `prep_compound_tail()`,
+    /// then, in a scheme with [`RefScheme::RCU_GP`], `synchronize_rcu()`,
+    /// then the remap). From the remap on, any write to the word is a
+    /// violation (property 7). Returns whether it did.
+    pub fn hvo_remap_if_free(&self) -> bool {
+        self.zone_lock();
+        {
+            let mut g = self.ghost();
+            if !g.free {
+                self.note(&mut g, "the page is not free: no HugeTLB folio".into());
+                return false;
+            }
+            g.life += 1;
+            g.tail = true;
+            let life = g.life;
+            self.note(
+                &mut g,
+                format!("allocates the free page as a HugeTLB tail page (life {life})"),
+            );
+        }
+        self.w.page.set_frozen_probed(self);
+        if S::RCU_GP {
+            self.synchronize_rcu();
+        }
+        let mut g = self.ghost();
+        g.read_only = true;
+        g.transitions += 1;
+        self.note(
+            &mut g,
+            "HVO remaps the struct page read-only (shared vmemmap page)".into(),
+        );
+        true
+    }
+
+    /// After a [`Self::peek_count`]: if the page is free, offline and
+    /// hot-remove its memory: in a scheme with [`RefScheme::RCU_GP`]
+    /// `synchronize_rcu()` first, then the memmap is freed. From then on,
+    /// any access to the word, a read included, is a violation. Returns
+    /// whether it did.
+    pub fn hot_remove_if_free(&self) -> bool {
+        self.zone_lock();
+        {
+            let mut g = self.ghost();
+            if !g.free {
+                self.note(&mut g, "the page is not free: no hot-remove".into());
+                return false;
+            }
+            self.note(&mut g, "offlines the free page's memory block".into());
+        }
+        if S::RCU_GP {
+            self.synchronize_rcu();
+        }
+        let mut g = self.ghost();
+        g.gone = true;
+        g.transitions += 1;
+        self.note(&mut g, "memory hot-remove frees the memmap".into());
+        true
+    }
+
+    /// A reader that takes the page as dead when `page_ref_count()` reads
+    /// 0 (fsdax's `dax_page_is_idle()`, isolation's free-page tests) and
+    /// acts on it: from then on the life it read must stay dead (R17).
+    pub fn take_dead_if_count_zero(&self) {
+        let c = self.w.page.count_probed(self);
+        let g = self.ghost();
+        if c == 0 {
+            self.take_dead(g, "page_ref_count() == 0");
+        } else {
+            let mut g = g;
+            self.note(&mut g, format!("  -> count {}: alive", Hex(c)));
+        }
+    }
+
+    /// A reader that takes the page as dead when `page_ref_is_frozen()`
+    /// (bit 31) says so.
+    pub fn take_dead_if_frozen(&self) {
+        let frozen = self.w.page.is_frozen_probed(self);
+        let g = self.ghost();
+        if frozen {
+            self.take_dead(g, "page_ref_is_frozen()");
+        } else {
+            let mut g = g;
+            self.note(&mut g, "  -> not frozen: alive".into());
+        }
+    }
+
+    fn take_dead(&self, mut g: MutexGuard<'_, Ghost>, test: &str) {
+        if g.refs != 0 {
+            let msg = format!(
+                "takes life {} as dead ({test}) while {} reference(s) on it are held",
+                g.life, g.refs
+            );
+            self.violate(g, msg);
+        }
+        g.taken_dead = Some((g.life, self.name));
+        g.taken_dead_count += 1;
+        let life = g.life;
+        self.note(
+            &mut g,
+            format!("  -> {test}: takes life {life} as dead and acts on it"),
+        );
+    }
+
+    /// The freezer updates the page's payload while it holds the page
+    /// frozen (migration's copy, split's new metadata).
+    pub fn write_payload(&self) {
+        let Some(p) = &self.w.payload else { return };
+        let v = {
+            let mut g = self.ghost();
+            if !g.frozen {
+                self.violate(g, "writes the payload of a page it has not frozen".into());
+            }
+            g.payload += 1;
+            let v = g.payload;
+            self.note(&mut g, format!("writes payload version {v} (page frozen)"));
+            v
+        };
+        p.store(v, Relaxed);
+    }
+}
+
 impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
+    fn rcu_read_lock(&self) {
+        if !self.w.rcu_on {
+            return;
+        }
+        self.w.rcu[self.idx].fetch_add(1, AcqRel);
+        let mut g = self.ghost();
+        g.rcu_depth[self.idx] += 1;
+        self.note(&mut g, "rcu_read_lock".into());
+    }
+
+    fn rcu_read_unlock(&self) {
+        if !self.w.rcu_on {
+            return;
+        }
+        self.w.rcu[self.idx].fetch_sub(1, AcqRel);
+        let mut g = self.ghost();
+        g.rcu_depth[self.idx] -= 1;
+        self.note(&mut g, "rcu_read_unlock".into());
+    }
+
     fn step(&self, op: Op, c_name: &'static str, step: Step) {
         let mut g = self.ghost();
         let line = match step {
@@ -581,6 +968,22 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         };
         if !line.is_empty() {
             self.note(&mut g, line);
+        }
+        // The memmap was hot-removed: any access faults (or reads and writes
+        // memory that is something else by now).
+        if g.gone {
+            let how = match step {
+                Step::Load { .. } => Some("reads"),
+                Step::Rmw { .. } | Step::Store { .. } => Some("writes"),
+                Step::Cas { expect, seen, .. } if seen == expect => Some("writes"),
+                Step::Cas { .. } => Some("runs a (failing) locked cmpxchg on"),
+                _ => None,
+            };
+            if let Some(how) = how {
+                let msg =
+                    format!("{c_name} {how} a struct page whose memmap memory hot-remove freed");
+                self.violate(g, msg);
+            }
         }
         // Property 5: the zero state is transient (frozen-bit schemes only).
         if S::ZERO_TRANSIENT && !g.free {
@@ -605,7 +1008,8 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         }
         // A free or frozen page keeps a free value until its allocation or
         // unfreeze (R4): nothing else may turn its word into an owned one.
-        if (g.free || g.frozen) && !matches!(op, Op::AllocInit | Op::Unfreeze | Op::Thaw) {
+        if (g.free || g.frozen || g.dying) && !matches!(op, Op::AllocInit | Op::Unfreeze | Op::Thaw)
+        {
             let written = match step {
                 Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
                 Step::Cas { expect, new, seen } if seen == expect => Some(new),
@@ -614,17 +1018,19 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
             if let Some(v) = written {
                 if !S::is_free_value(v) {
                     let what = if g.free { "free" } else { "frozen" };
-                    let msg = format!(
-                        "the word of a {what} page became {}: it now reads as owned",
-                        Hex(v)
-                    );
+                    let how = if v == 0 {
+                        "it is no longer frozen, and the next get takes it"
+                    } else {
+                        "it now reads as owned"
+                    };
+                    let msg = format!("the word of a {what} page became {}: {how}", Hex(v));
                     self.violate(g, msg);
                 }
             }
         }
         // An owned page keeps an owned word until a freeze or its final put
         // freezes it: a count pushed past INT_MAX would read as frozen.
-        if !g.free && !g.frozen && !matches!(op, Op::Put | Op::Freeze) {
+        if !g.free && !g.frozen && !g.dying && !matches!(op, Op::Put | Op::Freeze) {
             let written = match step {
                 Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
                 Step::Cas { expect, new, seen } if seen == expect => Some(new),
@@ -680,6 +1086,22 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         if op == Op::Reset {
             g.resets += 1;
         }
+        // A final put that froze the page (its winning cmpxchg to FROZEN,
+        // or mainline's decrement to 0): from here the page is frozen, with
+        // no owner, until its putter frees it. Recorded at the access
+        // itself, because a v8 putter leaves its RCU section (a loom
+        // operation, so a point where other threads run) before it frees.
+        if op == Op::Put && !g.free && !g.dying {
+            let froze = match step {
+                Step::Cas { expect, new, seen } => seen == expect && S::is_free_value(new),
+                Step::Store { val } => S::is_free_value(val),
+                Step::Rmw { new, .. } => !S::ZERO_TRANSIENT && S::is_free_value(new),
+                _ => false,
+            };
+            if froze {
+                g.dying = true;
+            }
+        }
         match step {
             Step::WindowOpen => g.window += 1,
             Step::WindowClose => g.window -= 1,
@@ -688,6 +1110,8 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                     self.violate(g, "dropped more references than are held".into());
                 }
                 g.refs -= nr;
+                let life = g.life;
+                g.released_life[self.idx] = life;
             }
             _ => {}
         }
@@ -701,14 +1125,27 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
 /// A speculative getter: lookup, get, re-validate, use, put. A getter never
 /// knows what the page is, so it frees (if it has to) with the page-state
 /// destructor, as `folio_put()` does.
+///
+/// As `filemap_get_entry()`, the lookup, the get and the re-validation run
+/// inside one RCU read-side section, and a get that fails re-validation is
+/// put back inside it too.
 pub fn speculative_getter<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
-    let Some(life) = th.lookup() else { return };
+    th.rcu_read_lock();
+    let Some(life) = th.lookup() else {
+        th.rcu_read_unlock();
+        return;
+    };
     if !th.try_get() {
+        th.rcu_read_unlock();
         return;
     }
-    if th.revalidate(life) {
-        th.use_page(Some(life));
+    if !th.revalidate(life) {
+        th.put(Dtor::PageState);
+        th.rcu_read_unlock();
+        return;
     }
+    th.rcu_read_unlock();
+    th.use_page(Some(life));
     th.put(Dtor::PageState);
 }
 

@@ -45,7 +45,20 @@ fn main() {
         let first = o
             .first_bound
             .map_or_else(String::new, |b| format!(" [first at bound {b}]"));
-        eprintln!("{}{first}", o.summary())
+        let mut extra = String::new();
+        for (n, what) in [
+            (o.stray_executions, "stray"),
+            (o.reset_executions, "reset"),
+            (o.transition_executions, "read-only/gone"),
+            (o.gp_wait_executions, "grace period waited"),
+            (o.stale_win_executions, "stale win"),
+            (o.taken_dead_executions, "taken as dead"),
+        ] {
+            if n > 0 {
+                extra.push_str(&format!(" [{what}: {n}]"));
+            }
+        }
+        eprintln!("{}{first}{extra}", o.summary())
     });
     let md = pageref_model::report::markdown(&outcomes);
     match doc {
