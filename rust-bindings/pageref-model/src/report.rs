@@ -6,7 +6,7 @@ use crate::scheme::*;
 use std::fmt::Write as _;
 
 /// The schemes in table order, with what each is.
-pub const SCHEMES: [(&str, &str); 30] = [
+pub const SCHEMES: [(&str, &str); 32] = [
     ("mainline", "Linux 7.3: zero means dead"),
     ("assume-1", "zero means dead, the get's CAS loop assumes 1"),
     (
@@ -33,6 +33,15 @@ pub const SCHEMES: [(&str, &str); 30] = [
     (
         "series-8192cpus",
         "v7 built with NR_CPUS=8192: PAGEREF_MAX_RACY_ADD = 2^16, below GUP-fast's 2^18",
+    ),
+    (
+        "series-v8@7",
+        "v8 at patches 7-8: series@5, the cmpxchg-loop get and the generic put (a) in RCU \
+         read-side sections, HVO and hot-remove after a grace period",
+    ),
+    (
+        "series-v8@9",
+        "v8 at patches 9-12: as series-v8@7 with the read-first get",
     ),
     (
         "series-v8",
@@ -127,6 +136,8 @@ pub fn check_by_name_bounded(scheme: &str, sc: Scenario, bound: Option<usize>) -
         "series@6" => check_bounded::<SeriesAt6<L>>(sc, bound),
         "series" => check_bounded::<Series<L>>(sc, bound),
         "series-8192cpus" => check_bounded::<SeriesCpus8192<L>>(sc, bound),
+        "series-v8@7" => check_bounded::<SeriesV8At7<L>>(sc, bound),
+        "series-v8@9" => check_bounded::<SeriesV8At9<L>>(sc, bound),
         "series-v8" => check_bounded::<SeriesV8<L>>(sc, bound),
         "series+sub-cas" => check_bounded::<SeriesSubCas<L>>(sc, bound),
         "series+assume-own" => check_bounded::<SeriesAssumeOwn<L>>(sc, bound),

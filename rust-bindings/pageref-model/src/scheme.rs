@@ -616,19 +616,16 @@ pub mod parts {
         }
     }
 
-    /// C (v8): v7's [`ReadThenAdd`] inside `rcu_read_lock()` ..
-    /// `rcu_read_unlock()`, the read through the add (and the reset of a
-    /// saturated result): the answer of `lib/rcuref.c` to its
-    /// "deconstruction race". Every transition that makes a struct page
-    /// unwritable (HVO) or frees the memmap (memory hot-remove) first waits
-    /// for a grace period, so a getter that read the page owned finishes
-    /// its add before the page can become read-only or go away.
-    pub struct RcuReadThenAdd;
-    impl Get for RcuReadThenAdd {
+    /// A get or a put run whole inside an RCU read-side critical section.
+    /// v8's C uses `preempt_disable()` .. `preempt_enable()`, which
+    /// `synchronize_rcu()` waits for as it waits for `rcu_read_lock()`.
+    pub struct InRcu<T>(PhantomData<T>);
+
+    impl<G: Get> Get for InRcu<G> {
         #[inline(always)]
         fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, mra: u32, p: &P) -> bool {
             p.rcu_read_lock();
-            let ok = ReadThenAdd::try_get::<A, P, R>(rc, nr, mra, p);
+            let ok = G::try_get::<A, P, R>(rc, nr, mra, p);
             p.rcu_read_unlock();
             ok
         }
@@ -641,11 +638,37 @@ pub mod parts {
             p: &P,
         ) -> bool {
             p.rcu_read_lock();
-            let ok = ReadThenAdd::try_get_in_flight::<A, P, R>(rc, nr, seen, mra, p);
+            let ok = G::try_get_in_flight::<A, P, R>(rc, nr, seen, mra, p);
             p.rcu_read_unlock();
             ok
         }
     }
+
+    impl<T: Put> Put for InRcu<T> {
+        const C_NAME: &'static str = T::C_NAME;
+        #[inline(always)]
+        fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
+            p.rcu_read_lock();
+            let won = T::put(rc, nr, p);
+            p.rcu_read_unlock();
+            won
+        }
+    }
+
+    /// C (v8, patch 9 on): v7's [`ReadThenAdd`] inside a read-side
+    /// section, the read through the add (and the reset of a saturated
+    /// result): the answer of `lib/rcuref.c` to its "deconstruction race".
+    /// Every transition that makes a struct page unwritable (HVO) or frees
+    /// the memmap (memory hot-remove) first waits for a grace period, so a
+    /// getter that read the page owned finishes its add before the page
+    /// can become read-only or go away.
+    pub type RcuReadThenAdd = InRcu<ReadThenAdd>;
+    /// C (v8, patches 7 and 8): the cmpxchg-loop get inside a read-side
+    /// section.
+    pub type RcuCasLoopGet = InRcu<CasLoopGet>;
+    /// C (v8, patches 7 to 12): the generic put (a) inside a read-side
+    /// section, whole (its subtract is its first access).
+    pub type RcuSubThenCas = InRcu<SubThenCas>;
 
     /// Broken: v7's [`ReadThenAdd`] without its cmpxchg branch for
     /// `nr > PAGEREF_MAX_RACY_ADD`: every get that read the page owned adds,
@@ -1395,11 +1418,33 @@ pub mod recipes {
         }
     );
     recipe!(
-        /// v8: v7 with the answer of `lib/rcuref.c` to its "deconstruction
-        /// race" (R16): the speculative get, and the generic put's slow path
-        /// from the subtract through the `cmpxchg(0 -> FROZEN)`, run inside
-        /// an RCU read-side critical section, and HVO's read-only remap and
-        /// memory hot-remove wait for a grace period first.
+        /// v8 at its patches 7 and 8 (bisection points; patch 8 changes
+        /// fsdax's idle test only): v7 at patch 5 ([`V7At5`]), plus the
+        /// cmpxchg-loop get and the generic put (a) inside read-side
+        /// sections and grace periods before HVO's remap and hot-remove.
+        V8At7, SeriesV8At7 = "series-v8@7" {
+            get: RcuCasLoopGet, put: RcuSubThenCas, caller_put: CasLoopFreeze,
+            reset: ResetCasLoop, unfreeze: SetRelease, thaw: ThawCasLoop,
+            guard: GuardOwnedLimit, zeroed: ZeroedFrozen, bias: USHRT_MAX, rcu_gp: true,
+        }
+    );
+    recipe!(
+        /// v8 at its patches 9 to 12 (bisection points): as [`V8At7`] with
+        /// the read-first get (in its section); the generic put is still
+        /// (a), whole in its section, until patch 13 ([`V8`]).
+        V8At9, SeriesV8At9 = "series-v8@9" {
+            get: RcuReadThenAdd, put: RcuSubThenCas, caller_put: CasLoopFreeze,
+            reset: ResetCasLoop, unfreeze: SetRelease, thaw: ThawCasLoop,
+            guard: GuardOwnedLimit, zeroed: ZeroedFrozen, bias: USHRT_MAX, rcu_gp: true,
+        }
+    );
+    recipe!(
+        /// v8 (patch 13 on): v7 with the answer of `lib/rcuref.c` to its
+        /// "deconstruction race" (R16): the speculative get, and the generic
+        /// put's slow path from the subtract through the `cmpxchg(0 ->
+        /// FROZEN)`, run inside an RCU read-side critical section, and HVO's
+        /// read-only remap and memory hot-remove wait for a grace period
+        /// first.
         V8, SeriesV8 = "series-v8" {
             get: RcuReadThenAdd, put: RcuReadThenCas, caller_put: CasLoopFreeze,
             reset: ResetCasLoop, unfreeze: SetRelease, thaw: ThawCasLoop,
@@ -1582,9 +1627,9 @@ pub mod recipes {
 pub use recipes::{
     AddOnFrozen, BareZeroInit, CallerPutV6, GuardV6, GveIntMax, NoFreezeCas, NoLargeAddCas,
     NoResetFrozen, ResetByStore, Series, SeriesAssumeOwn, SeriesAt3, SeriesAt5, SeriesAt6,
-    SeriesCasPut, SeriesCpus8192, SeriesReadCas, SeriesSubCas, SeriesV6, SeriesV8, ThawByStoreOne,
-    ThawIncrement, UndoOnFail, UnfreezeByAdd, UnfreezeRelaxed, V6Patch2, V8NoGracePeriod,
-    V8PutOutsideRcu,
+    SeriesCasPut, SeriesCpus8192, SeriesReadCas, SeriesSubCas, SeriesV6, SeriesV8, SeriesV8At7,
+    SeriesV8At9, ThawByStoreOne, ThawIncrement, UndoOnFail, UnfreezeByAdd, UnfreezeRelaxed,
+    V6Patch2, V8NoGracePeriod, V8PutOutsideRcu,
 };
 
 #[cfg(test)]

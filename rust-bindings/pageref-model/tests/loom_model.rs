@@ -102,6 +102,15 @@ const SERIES_8192: Expect = V7;
 const SERIES_V8: Expect = [
     H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, REVIVED, H,
 ];
+// v8 at patches 7-8: the cmpxchg-loop get refuses the transient 0 (no
+// window can be revived: R17 holds too), and the sections with the grace
+// periods close the get's side of R16.
+const SERIES_V8_AT_7: Expect = [
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H,
+];
+// Patches 9-12: the read-first get revives the generic put's window (R17),
+// and the put's section covers it whole (R16 holds).
+const SERIES_V8_AT_9: Expect = SERIES_V8;
 // Final put shape (a) everywhere: v7's other fixes, but R9 again.
 const SUB_CAS: Expect = [
     H, H, H, H, H, H, H, H, H, ABA, H, ABA, H, H, H, READ_ONLY, GONE, STALE_RO, STALE_GONE, H,
@@ -412,6 +421,16 @@ fn series_8192cpus() {
 #[test]
 fn series_v8() {
     run("series-v8", SERIES_V8);
+}
+
+#[test]
+fn series_v8_at_7() {
+    run("series-v8@7", SERIES_V8_AT_7);
+}
+
+#[test]
+fn series_v8_at_9() {
+    run("series-v8@9", SERIES_V8_AT_9);
 }
 
 #[test]
