@@ -61,7 +61,7 @@ model: ## exhaustive loom model of the protocol (rust-bindings/)
 	cd rust-bindings && cargo test --release --locked -j 1
 
 model-deep: ## the loom model's key rows at deeper bounds (not in check; ~40 min)
-	cd rust-bindings && PAGEREF_MODEL_DEEP=1 cargo test --release --locked -j 1 -- --test-threads=1
+	cd rust-bindings && PAGEREF_MODEL_DEEP=1 cargo test --release --locked -j 1 -- --test-threads=1 --nocapture
 
 model-report: ## regenerate Documentation/model.md's verdict table and traces
 	cd rust-bindings && cargo run --release --locked -j 1 -p pageref-model --bin model-report -- --doc ../Documentation/model.md
@@ -69,8 +69,10 @@ model-report: ## regenerate Documentation/model.md's verdict table and traces
 model-bench: ## host benchmark of get+put per scheme, 1..all CPUs (not in check)
 	BENCH_RT_PRIO=1 scripts/model-bench.sh --reps 21
 
-checkpatch: linux ## checkpatch.pl --strict on every patch in patches/
+checkpatch: linux ## checkpatch.pl --strict on every patch in patches/, and changelogs that stand alone
 	scripts/checkpatch.sh
+	python3 scripts/changelog-check.py --self-test
+	python3 scripts/changelog-check.py
 
 litmus: ## LKMM litmus tests of the protocol, checked with herd7
 	scripts/litmus.sh --self-test
