@@ -6,12 +6,13 @@ ROOT := $(CURDIR)
 LINUX ?= $(ROOT)/linux
 export LINUX
 # rustup keeps its toolchains under $$HOME. A HOME without them (an empty one,
+# or one where rustup only created a .rustup with no toolchain,
 # as in a run without the user's files) uses those of the account's own home
 # directory, as scripts/lib.sh does for the scripts: cargo runs from recipes
 # here too (make model).
-ifeq ($(RUSTUP_HOME)$(wildcard $(HOME)/.rustup),)
+ifeq ($(RUSTUP_HOME)$(wildcard $(HOME)/.rustup/toolchains/*),)
 ACCOUNT_HOME := $(shell getent passwd "$$(id -u)" | cut -d: -f6)
-ifneq ($(wildcard $(ACCOUNT_HOME)/.rustup),)
+ifneq ($(wildcard $(ACCOUNT_HOME)/.rustup/toolchains/*),)
 export RUSTUP_HOME := $(ACCOUNT_HOME)/.rustup
 export CARGO_HOME ?= $(ACCOUNT_HOME)/.cargo
 export PATH := $(CARGO_HOME)/bin:$(PATH)

@@ -14,9 +14,11 @@ export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm${LLVM_SUFFIX}/lib}
 # rustup keeps its toolchains under $HOME. A HOME without them (an empty or a
 # fresh one, as in the check that runs without the user's files) uses those
 # of the account's own home directory (/etc/passwd), where rustup put them.
-if [ -z "${RUSTUP_HOME:-}" ] && [ ! -d "$HOME/.rustup" ]; then
+# (rustup creates $HOME/.rustup, settings and all, whenever it runs: only
+# an installed toolchain counts.)
+if [ -z "${RUSTUP_HOME:-}" ] && ! compgen -G "$HOME/.rustup/toolchains/*" >/dev/null; then
 	_home=$(getent passwd "$(id -u)" | cut -d: -f6)
-	if [ -n "$_home" ] && [ -d "$_home/.rustup" ]; then
+	if [ -n "$_home" ] && compgen -G "$_home/.rustup/toolchains/*" >/dev/null; then
 		export RUSTUP_HOME=$_home/.rustup CARGO_HOME=${CARGO_HOME:-$_home/.cargo}
 	fi
 fi
