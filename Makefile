@@ -25,50 +25,50 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 setup: ## install what is missing (Debian packages, Rust pieces, virtme-ng, herd7)
-	scripts/setup.sh
+	scripts/pipeline/setup.sh
 
 linux: ## materialise linux/: pinned base + patches/series (git am)
-	scripts/materialise.sh
+	scripts/pipeline/materialise.sh
 
 reapply: ## rebuild linux/'s branch from patches/ (old branch kept as a backup)
-	REAPPLY=1 scripts/materialise.sh
+	REAPPLY=1 scripts/pipeline/materialise.sh
 
 # build, selftests and boot only need a tree; they work on uncommitted edits
 # in linux/ (make linux, which check and run call, refuses a dirty tree).
 $(LINUX)/Makefile:
-	scripts/materialise.sh
+	scripts/pipeline/materialise.sh
 
 export: ## regenerate patches/ from linux/ after editing there
-	scripts/export.sh
+	scripts/mail/export.sh
 
 check-export: ## fail if patches/ and linux/ disagree
-	scripts/export.sh --check
+	scripts/mail/export.sh --check
 
 check-identity: linux ## materialise and export with no git identity and with another user's (make check)
-	scripts/identity-check.sh
+	scripts/mail/identity-check.sh
 
 build: $(LINUX)/Makefile ## build the patched kernel (out/build/pageref)
-	scripts/build.sh pageref
+	scripts/pipeline/build.sh pageref
 
 selftests: $(LINUX)/Makefile ## build the guest test programs (out/selftests/bin)
 	$(MAKE) -C selftests LINUX=$(LINUX) OUT=$(ROOT)/out/selftests
 
 boot: selftests ## boot the built kernel, run KUnit and guest tests, print the summary
-	scripts/boot.sh pageref
+	scripts/pipeline/boot.sh pageref
 
 run: setup linux build boot ## the main job: set up, apply, build, boot, test
 
 baseline: setup ## build and boot the base without the series (out/build/baseline)
-	scripts/baseline.sh
+	scripts/pipeline/baseline.sh
 
 base-fix-check: setup linux ## the HugeTLB fix (patch 1) alone: hugetlb_vmemmap fails on the base, passes with it (~25 min cold)
-	scripts/base-fix-check.sh
+	scripts/pipeline/base-fix-check.sh
 
 bisect-check: ## build and boot every patch of the series on its own (slow)
-	scripts/bisect-check.sh
+	scripts/checks/bisect-check.sh
 
 prev-check: linux ## show that the new tests fail on the previous series (selftests/prev; ~20 min)
-	scripts/prev-check.sh
+	scripts/checks/prev-check.sh
 
 model: ## exhaustive loom model of the protocol (rust-bindings/)
 	cd rust-bindings && cargo test --release --locked -j 1
@@ -80,68 +80,68 @@ model-report: ## regenerate Documentation/model.md's verdict table and traces
 	cd rust-bindings && cargo run --release --locked -j 1 -p pageref-model --bin model-report -- --doc ../Documentation/model.md
 
 model-bench: ## host benchmark of get+put per scheme, 1..all CPUs (not in check)
-	BENCH_RT_PRIO=1 scripts/model-bench.sh --reps 21
+	BENCH_RT_PRIO=1 scripts/bench/model-bench.sh --reps 21
 
 checkpatch: linux ## checkpatch.pl --strict on every patch in patches/, and changelogs that stand alone
-	scripts/checkpatch.sh
-	python3 scripts/changelog-check.py --self-test
-	python3 scripts/changelog-check.py
+	scripts/mail/checkpatch.sh
+	python3 scripts/mail/changelog-check.py --self-test
+	python3 scripts/mail/changelog-check.py
 
 litmus: ## LKMM litmus tests of the protocol, checked with herd7
-	scripts/litmus.sh --self-test
-	scripts/litmus.sh
+	scripts/checks/litmus.sh --self-test
+	scripts/checks/litmus.sh
 
 bench: setup linux ## A/B guest benchmarks: baseline vs pageref, alternating boots; appends to Documentation/benchmarks.md
-	scripts/bench.sh
+	scripts/bench/bench.sh
 
 bench-uml: linux ## A/B in-kernel benchmark on real CPUs: UML kernels of base and series, alternating boots; appends to Documentation/benchmarks.md
-	scripts/uml-bench.sh
+	scripts/bench/uml-bench.sh
 
 bench-bundle: linux ## tarball of the UML and host benchmarks for a bigger x86_64 machine (out/bundle/)
-	scripts/uml-bundle.sh
+	scripts/bench/uml-bundle.sh
 
 series: linux ## the vN mails in out/series/vN: checkpatch --strict, To/Cc from get_maintainer
-	scripts/series.sh
+	scripts/mail/series.sh
 
 rebase: ## re-apply the series on UPSTREAM=<ref> of your clone (git am -3), range-diff in out/rebase; then make check
 	@[ -n "$(UPSTREAM)" ] || { echo "usage: make rebase UPSTREAM=<ref> (mm-new, mm-unstable, a tag or a commit of your clone)" >&2; exit 2; }
-	scripts/rebase.sh "$(UPSTREAM)"
+	scripts/mail/rebase.sh "$(UPSTREAM)"
 
 send: ## git send-email the series: dry run unless SEND=yes (needs make series + a passing make check)
-	scripts/send.sh
+	scripts/mail/send.sh
 
 roundtrip: linux ## mail the series through a local SMTP sink, git am and quilt it back, compare with linux/
-	scripts/roundtrip.sh
+	scripts/mail/roundtrip.sh
 
 w1-check: linux ## compile every C file the series touches with W=1 (allyesconfig objects), fail on warnings
-	scripts/w1-check.sh
+	scripts/checks/w1-check.sh
 
 check-wide: linux ## A/B of base and series on the wide config (KASAN, lockdep, HVO, ...) with the kernel's mm selftests (slow; Documentation/wide-tests.md)
-	scripts/wide.sh
+	scripts/wide/wide.sh
 
 lint: ## shellcheck, Python syntax, Rust fmt/clippy of the host crates
-	scripts/lint.sh
+	scripts/checks/lint.sh
 
 kunit-uml: linux ## the page_ref KUnit suite with the kernel's kunit.py and its .kunitconfig, on UML with 2 CPUs (~3 min)
-	scripts/kunit-uml.sh
+	scripts/checks/kunit-uml.sh
 
 kunit-uml-rust: linux ## the Rust folio KUnit suite with kunit.py and rust/kernel/mm/.kunitconfig, on UML with 2 CPUs, LLVM (~10 min cold; not in check)
-	scripts/kunit-uml.sh rust
+	scripts/checks/kunit-uml.sh rust
 
 kunit-x86: linux ## the page_ref KUnit suite with kunit.py --arch=x86_64 (QEMU under TCG, 2 CPUs; not in check)
-	scripts/kunit-uml.sh x86_64
+	scripts/checks/kunit-uml.sh x86_64
 
 rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments), rustdoc, no warnings
-	scripts/rust-lint.sh
+	scripts/checks/rust-lint.sh
 
 rust-compile-fail: build ## the Rust API's compile-fail cases (selftests/rust/compile-fail) against the built kernel crate (seconds)
-	scripts/rust-compile-fail.sh
+	scripts/checks/rust-compile-fail.sh
 
 codegen: linux ## generated code of folio_try_get()/folio_put() with and without the series (DEBUG_VM off)
-	scripts/codegen.sh
+	scripts/bench/codegen.sh
 
 codegen-rust: build ## generated code of the Rust folio wrappers with and without RUST_DEBUG_ASSERTIONS
-	scripts/codegen-rust.sh
+	scripts/bench/codegen-rust.sh
 
 # The commit under test is taken before anything runs and recorded only if
 # everything passed: make send refuses a series that make check did not pass.

@@ -28,7 +28,7 @@ export PATH="$ROOT/.venv/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/out/tools/bin
 # never read the user's global or system git configuration and never use the
 # user's identity: a commit they make in linux/ (git am, the changelog notes)
 # is the tooling's, and the mails they write depend only on the commits. Only
-# the sender's steps (scripts/series.sh, scripts/send.sh) read the user's
+# the sender's steps (scripts/mail/series.sh, scripts/mail/send.sh) read the user's
 # configuration, on purpose, through user_git. The first script of a run
 # saves what the user had, so that nested scripts restore the same.
 PAGEREF_GIT_VARS=(GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_AUTHOR_NAME
@@ -115,7 +115,7 @@ sender_identity() {
 	SENDER_NAME=${SENDER_NAME:-$("${cfg[@]}" config user.name || true)}
 	SENDER_EMAIL=${SENDER_EMAIL:-$("${cfg[@]}" config user.email || true)}
 	local why
-	if ! why=$(python3 "$ROOT/scripts/identity.py" check "$SENDER_NAME" "$SENDER_EMAIL"); then
+	if ! why=$(python3 "$ROOT/scripts/mail/identity.py" check "$SENDER_NAME" "$SENDER_EMAIL"); then
 		die "the mails would go out from \"$SENDER_NAME <$SENDER_EMAIL>\": $why." \
 			"Each mail carries your From: and your Signed-off-by: (the DCO), so it needs your real" \
 			"name and address. Set them once:" \
@@ -159,7 +159,7 @@ debian_base_words() {
 # the path of its executable. CARGO_BUILD_JOBS (default 1) limits the build.
 host_bench_bin() {
 	local artifacts bin
-	need cargo "Run scripts/setup.sh (or install Rust with rustup)."
+	need cargo "Run scripts/pipeline/setup.sh (or install Rust with rustup)."
 	artifacts=$(cd "$ROOT/rust-bindings" && cargo bench --no-run --locked -j "${CARGO_BUILD_JOBS:-1}" \
 		-p pageref-model --bench pageref-bench --message-format=json-render-diagnostics) ||
 		die "building the host benchmark (pageref-bench) failed."
