@@ -137,6 +137,9 @@ rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments)
 rust-compile-fail: build ## the Rust API's compile-fail cases (selftests/rust/compile-fail) against the built kernel crate (seconds)
 	scripts/checks/rust-compile-fail.sh
 
+check-kunit-module: linux ## build with CONFIG_KUNIT=m beside the built-in Rust kernel crate: vmlinux must link (config/kunit-module.config)
+	scripts/checks/kunit-module.sh
+
 codegen: linux ## generated code of folio_try_get()/folio_put() with and without the series (DEBUG_VM off)
 	scripts/bench/codegen.sh
 
@@ -152,4 +155,4 @@ check: setup linux lint check-export check-identity checkpatch model litmus roun
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-deep model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-deep model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 check-kunit-module codegen codegen-rust check
