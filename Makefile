@@ -137,6 +137,9 @@ rust-lint: build ## the series' Rust bar: rustfmtcheck, clippy (SAFETY comments)
 rust-compile-fail: build ## the Rust API's compile-fail cases (selftests/rust/compile-fail) against the built kernel crate (seconds)
 	scripts/checks/rust-compile-fail.sh
 
+check-wide-resume: ## check-wide's resume logic on stand-in trees, without a build or a boot (seconds; make check)
+	scripts/wide/wide-resume-test.sh
+
 check-kunit-module: linux ## build with CONFIG_KUNIT=m beside the built-in Rust kernel crate: vmlinux must link (config/kunit-module.config)
 	scripts/checks/kunit-module.sh
 
@@ -149,10 +152,10 @@ codegen-rust: build ## generated code of the Rust folio wrappers with and withou
 # The commit under test is taken before anything runs and recorded only if
 # everything passed: make send refuses a series that make check did not pass.
 CHECKED := $(shell git -C $(LINUX) rev-parse -q --verify pageref 2>/dev/null)
-check: setup linux lint check-export check-identity checkpatch model litmus roundtrip kunit-uml build rust-lint rust-compile-fail boot ## the whole test suite (CI runs this)
+check: setup linux lint check-wide-resume check-export check-identity checkpatch model litmus roundtrip kunit-uml build rust-lint rust-compile-fail boot ## the whole test suite (CI runs this)
 	@c=$$(git -C $(LINUX) rev-parse pageref); \
 	if [ -n "$(CHECKED)" ] && [ "$$c" != "$(CHECKED)" ]; then \
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-deep model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 check-kunit-module codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-deep model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 check-kunit-module check-wide-resume codegen codegen-rust check

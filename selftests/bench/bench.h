@@ -27,7 +27,7 @@ static inline int env_int(const char *name, int def)
  * The thread counts to measure, at most `max` of them, into counts[]:
  * BENCH_THREADS ("1,2,4") if set, else every count up to 8 and then the
  * powers of two, always ending with ncpu, so that a big machine finishes in
- * bounded time (scripts/bench.sh uses the same rule for its timeouts).
+ * bounded time (scripts/bench/bench.sh uses the same rule for its timeouts).
  * Counts above ncpu (or BENCH_MAX_THREADS) are dropped. Returns how many.
  */
 static inline int bench_thread_counts(int ncpu, int *counts, int max)

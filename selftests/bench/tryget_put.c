@@ -4,8 +4,8 @@
  * tight loop in the kernel, per thread count, in ns per pair.
  *
  * The loop runs in a kernel module, selftests/kmod/pageref_bench, built
- * against the booted kernel (scripts/bench-build.sh puts it in
- * out/kmod/<variant>/pageref_bench.ko; scripts/bench.sh passes its path in
+ * against the booted kernel (scripts/bench/bench-build.sh puts it in
+ * out/kmod/<variant>/pageref_bench.ko; scripts/bench/bench.sh passes its path in
  * PAGEREF_BENCH_KO). This program loads it (finit_module(), so no insmod is
  * needed in the guest), which runs the benchmark in the module's init,
  * prints the module's KTAP report from <debugfs>/pageref_bench/results
@@ -99,7 +99,7 @@ int main(void)
 
 	if (!ko || !*ko)
 		fail("PAGEREF_BENCH_KO is not set (%s)",
-		     "scripts/bench.sh sets it to out/kmod/<variant>/pageref_bench.ko", 0);
+		     "scripts/bench/bench.sh sets it to out/kmod/<variant>/pageref_bench.ko", 0);
 	snprintf(params, sizeof(params), "seconds=%d max_threads=%d%s%s",
 		 env_int("BENCH_SECONDS", 3), env_int("BENCH_MAX_THREADS", 0),
 		 threads && *threads ? " threads=" : "", threads && *threads ? threads : "");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Built into the UML benchmark kernels of scripts/uml-build.sh next to
+ * Built into the UML benchmark kernels of scripts/bench/uml-build.sh next to
  * pageref_bench.c: once every initcall, the benchmark's included, has run,
  * halt, so that the UML process exits without a root file system or init.
  * kunit.py's kunit_shutdown=halt ends its UML runs the same way.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Entry point of the benchmark bundle (scripts/uml-bundle.sh, make
+# Entry point of the benchmark bundle (scripts/bench/uml-bundle.sh, make
 # bench-bundle): runs on any x86_64 Linux machine, without build tools.
 #
 #   1. checks the bundle against its MANIFEST (sha256sum);

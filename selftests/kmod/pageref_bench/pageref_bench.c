@@ -3,7 +3,7 @@
  * pageref_bench - cost of the speculative page reference fast path.
  *
  * Out-of-tree module, not part of the series: the same source is built
- * against the base and against the patched kernel (scripts/bench-build.sh),
+ * against the base and against the patched kernel (scripts/bench/bench-build.sh),
  * so each build inlines its own kernel's folio_try_get() (a read + cmpxchg
  * loop on the base, a single atomic add with the series) and folio_put().
  *
@@ -41,7 +41,7 @@
  * allocation failed.
  *
  * Built into a kernel instead of as a module (the UML benchmark kernels of
- * scripts/uml-bench.sh), the benchmark runs at boot with the parameters
+ * scripts/bench/uml-bench.sh), the benchmark runs at boot with the parameters
  * from the command line ("pageref_bench.seconds=2") and the report is also
  * printed to the kernel log, one line per printk, prefixed "pageref_bench: ".
  */
