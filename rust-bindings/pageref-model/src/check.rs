@@ -87,9 +87,16 @@ pub enum Scenario {
     /// [`Scenario::HvoVsGet`]'s, and this one is about P's stale write.
     AbaHvo,
     /// R16 (hot-remove): as [`Scenario::AbaHvo`], but X hot-removes the
-    /// free page's memory (its memmap goes away: any access after it, a
-    /// read included, is a violation).
+    /// free page's memory: `offline_pages()`, then `__remove_pages()` (its
+    /// memmap goes away: any access after it, a read included, is a
+    /// violation).
     AbaHotremove,
+    /// R16 (offline, then online again): as [`Scenario::AbaHotremove`],
+    /// but after `offline_pages()` X onlines the block again:
+    /// `__init_single_page()` re-initialises the struct page (its word
+    /// goes 0, then 1) and `__free_pages_core()` frees it frozen. A stale
+    /// `cmpxchg(0 -> FROZEN)` must not land in between.
+    AbaReonline,
     /// R16, the get's side (HVO): the last owner O puts the page, looks at
     /// the count and, if the page is free, hands it out as a HugeTLB tail
     /// page that HVO remaps read-only; a PFN walker W that may have read
@@ -105,19 +112,22 @@ pub enum Scenario {
     /// puts it; two PFN walkers W1, W2 get and put (one revives life 1 in
     /// P's window, the other holds life 2 while X puts it).
     AbaStaleWin,
-    /// R17: a reader that acts on `page_ref_count() == 0` (fsdax's
-    /// `dax_page_is_idle()`, isolation) races a get that revives the
-    /// transient 0 of a contended final put: P and X hold the last two
-    /// references and put them; X then reads the count and, at 0, takes the
-    /// page as dead; a PFN walker W gets and puts.
-    ZeroReader,
-    /// R17's answer: the same, but the reader tests `page_ref_is_frozen()`.
+    /// R17: fsdax's idle test (`dax_page_is_idle()`, as the tree has it:
+    /// `page_ref_count() == 0` in mainline and v7, `page_ref_is_frozen()`
+    /// in v8) races a get that revives the transient 0 of a contended
+    /// final put: P and X hold the last two references and put them; X
+    /// then tests the page and, if idle, takes it as dead; a PFN walker W
+    /// gets and puts. (Until 2026-12-06 `zero-reader`, which tested
+    /// `page_ref_count() == 0` in every scheme.)
+    DaxIdle,
+    /// R17's answer for every scheme: the same, but the reader tests
+    /// `page_ref_is_frozen()` (mainline: `page_ref_count() == 0`).
     FrozenReader,
 }
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 22] = [
+    pub const ALL: [Scenario; 23] = [
         Scenario::PutVsGet,
         Scenario::FreezeVsGet,
         Scenario::UnfreezeVsStray,
@@ -137,8 +147,9 @@ impl Scenario {
         Scenario::HotremoveVsGet,
         Scenario::AbaHvo,
         Scenario::AbaHotremove,
+        Scenario::AbaReonline,
         Scenario::AbaStaleWin,
-        Scenario::ZeroReader,
+        Scenario::DaxIdle,
         Scenario::FrozenReader,
     ];
 
@@ -164,8 +175,9 @@ impl Scenario {
             Scenario::HotremoveVsGet => "hotremove-vs-get (R16)",
             Scenario::AbaHvo => "aba-hvo (R16)",
             Scenario::AbaHotremove => "aba-hotremove (R16)",
+            Scenario::AbaReonline => "aba-reonline (R16)",
             Scenario::AbaStaleWin => "aba-stale-win (R9)",
-            Scenario::ZeroReader => "zero-reader (R17)",
+            Scenario::DaxIdle => "dax-idle (R17)",
             Scenario::FrozenReader => "frozen-reader (R17)",
         }
     }
@@ -182,8 +194,9 @@ impl Scenario {
             | Scenario::Thaw
             | Scenario::AbaHvo
             | Scenario::AbaHotremove
+            | Scenario::AbaReonline
             | Scenario::AbaStaleWin
-            | Scenario::ZeroReader
+            | Scenario::DaxIdle
             | Scenario::FrozenReader => 3,
             _ => 2,
         }
@@ -191,20 +204,23 @@ impl Scenario {
 
     /// The preemption bound used unless the environment sets one (see
     /// [`bound_for`]): none (exhaustive) for the two-thread scenarios and
-    /// for `zero-reader` and `frozen-reader` (their steps that are not the
+    /// for `dax-idle` and `frozen-reader` (their steps that are not the
     /// race are ordered by joins, see [`Scenario::run`], which makes the
     /// exhaustive search cheap); for the others, two above the largest
     /// bound at which a known counterexample of the scenario first appears
-    /// (`Documentation/model.md` lists each): 4 in general (the R9 ABA and
-    /// R16's stale write need 2), 5 for `overflow-reset`
-    /// (`broken:reset-store` needs 3), 3 for `aba-stale-win`
-    /// (`broken:no-freeze-cas` needs 1; the stale win it exists for first
-    /// happens at 3).
+    /// (`model-report` prints that number per column and fails when a cell
+    /// lacks the margin; `Documentation/model.md` lists them): 5 for
+    /// `overflow-reset` (`broken:reset-store` needs 3) and `aba-reonline`
+    /// (R16's stale cmpxchg needs 3 to land between the online's two
+    /// stores), 4 for the R9 ABA scenarios, `aba-hvo` and `aba-hotremove`
+    /// (2) and for `mixed-3` and `thaw` (1; 4 since before issue 26), 3
+    /// for `aba-stale-win` (1; the stale win it exists for first happens
+    /// at 3).
     pub fn default_bound(self) -> Option<usize> {
         match self {
             _ if self.threads() == 2 => None,
-            Scenario::ZeroReader | Scenario::FrozenReader => None,
-            Scenario::OverflowReset => Some(5),
+            Scenario::DaxIdle | Scenario::FrozenReader => None,
+            Scenario::OverflowReset | Scenario::AbaReonline => Some(5),
             Scenario::AbaStaleWin => Some(3),
             _ => Some(4),
         }
@@ -218,6 +234,7 @@ impl Scenario {
                 self,
                 Scenario::AbaHvo
                     | Scenario::AbaHotremove
+                    | Scenario::AbaReonline
                     | Scenario::HvoVsGet
                     | Scenario::HotremoveVsGet
             ),
@@ -233,6 +250,7 @@ impl Scenario {
                     | Scenario::HotremoveVsGet
                     | Scenario::AbaHvo
                     | Scenario::AbaHotremove
+                    | Scenario::AbaReonline
                     | Scenario::AbaStaleWin
             ),
         }
@@ -240,11 +258,14 @@ impl Scenario {
 
     /// The bound of `make model-deep` (`PAGEREF_MODEL_DEEP=1`): none for
     /// the scenarios searched without a bound anyway and for
-    /// `aba-stale-win`, `aba-hvo` and `aba-hotremove`; the default plus two
-    /// for the others.
+    /// `aba-stale-win`, `aba-hvo`, `aba-hotremove` and `aba-reonline`; the
+    /// default plus two for the others.
     pub fn deep_bound(self) -> Option<usize> {
         match self {
-            Scenario::AbaStaleWin | Scenario::AbaHvo | Scenario::AbaHotremove => None,
+            Scenario::AbaStaleWin
+            | Scenario::AbaHvo
+            | Scenario::AbaHotremove
+            | Scenario::AbaReonline => None,
             _ => self.default_bound().map(|b| b + 2),
         }
     }
@@ -277,8 +298,9 @@ impl Scenario {
             },
             Scenario::AbaHvo
             | Scenario::AbaHotremove
+            | Scenario::AbaReonline
             | Scenario::AbaStaleWin
-            | Scenario::ZeroReader
+            | Scenario::DaxIdle
             | Scenario::FrozenReader => Init::Owned { refs: 2 },
             Scenario::HvoVsGet => Init::Owned { refs: 1 },
             Scenario::HotremoveVsGet => Init::OwnedPublished,
@@ -343,7 +365,7 @@ impl Scenario {
                 ("O", remove_put_then_hot_remove::<S>),
                 ("W", speculative_getter::<S>),
             ],
-            Scenario::AbaHvo | Scenario::AbaHotremove => vec![
+            Scenario::AbaHvo | Scenario::AbaHotremove | Scenario::AbaReonline => vec![
                 ("P", last_holder_put::<S>),
                 ("X", last_holder_put::<S>),
                 ("W", pfn_walker::<S>),
@@ -351,25 +373,27 @@ impl Scenario {
             Scenario::AbaStaleWin => {
                 return run_stale_win(w);
             }
-            Scenario::ZeroReader | Scenario::FrozenReader => {
+            Scenario::DaxIdle | Scenario::FrozenReader => {
                 vec![("P", last_holder_put::<S>), ("X", last_holder_put::<S>)]
             }
         };
-        // The second half of X in aba-hvo and aba-hotremove: once X's put
-        // and W are over (the main thread joins them, which orders their
-        // accesses before the rest without a spin loop or a preemption),
-        // X looks at the page and makes it read-only, or removes it, while
-        // P may still be anywhere in its put. W's own race with the remap
+        // The second half of X in aba-hvo, aba-hotremove and aba-reonline:
+        // once X's put and W are over (the main thread joins them, which
+        // orders their accesses before the rest without a spin loop or a
+        // preemption), X looks at the page and makes it read-only, removes
+        // it, or offlines and re-onlines it, while P may still be anywhere
+        // in its put. W's own race with the remap
         // is hvo-vs-get's and hotremove-vs-get's, so this one is about P.
         //
-        // The readers of zero-reader and frozen-reader work the same way:
+        // The readers of dax-idle and frozen-reader work the same way:
         // once X's put is over, X reads the count (P may be anywhere in its
         // put), and only then does W start its walk, so that the
         // preemptions go to the race between P's window and the reader.
         let (join_first, tail, late): (&[usize], Option<Body<S>>, Option<Body<S>>) = match self {
             Scenario::AbaHvo => (&[1, 2], Some(look_then_hvo::<S>), None),
             Scenario::AbaHotremove => (&[1, 2], Some(look_then_hot_remove::<S>), None),
-            Scenario::ZeroReader => (&[1], Some(read_zero::<S>), Some(pfn_walker::<S>)),
+            Scenario::AbaReonline => (&[1, 2], Some(look_then_reonline::<S>), None),
+            Scenario::DaxIdle => (&[1], Some(read_dax_idle::<S>), Some(pfn_walker::<S>)),
             Scenario::FrozenReader => (&[1], Some(read_frozen::<S>), Some(pfn_walker::<S>)),
             _ => (&[], None, None),
         };
@@ -512,13 +536,15 @@ fn remove_put_then_hot_remove<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     th.unpublish();
     th.put(Dtor::PageState);
     th.peek_count();
-    th.hot_remove_if_free();
+    if th.offline_if_free() {
+        th.remove_memmap();
+    }
 }
 
-/// The rest of X in `zero-reader`, after its put: take the page as dead
-/// if `page_ref_count()` reads 0.
-fn read_zero<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
-    th.take_dead_if_count_zero();
+/// The rest of X in `dax-idle`, after its put: take the page as dead if
+/// the tree's `dax_page_is_idle()` says so.
+fn read_dax_idle<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.take_dead_if_dax_idle();
 }
 
 /// The rest of X in `frozen-reader`: the same with `page_ref_is_frozen()`.
@@ -535,10 +561,21 @@ fn look_then_hvo<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
 }
 
 /// The rest of X in `aba-hotremove`: look, and hot-remove the page's
-/// memory if it is free.
+/// memory if it is free (offline it, then free its memmap).
 fn look_then_hot_remove<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     th.peek_count();
-    th.hot_remove_if_free();
+    if th.offline_if_free() {
+        th.remove_memmap();
+    }
+}
+
+/// The rest of X in `aba-reonline`: look, offline the page's memory if it
+/// is free, and online it again.
+fn look_then_reonline<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.peek_count();
+    if th.offline_if_free() {
+        th.online_again();
+    }
 }
 
 /// `aba-stale-win`. P and X hold the last two references of life 1; W is

@@ -13,6 +13,7 @@
 pub mod atom;
 pub mod bench;
 pub mod check;
+pub mod consts;
 pub mod probe;
 pub mod report;
 pub mod scheme;

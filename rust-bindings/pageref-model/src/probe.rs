@@ -6,7 +6,7 @@
 //! execution's trace and checks the step invariants (see
 //! [`crate::world`]).
 
-use crate::scheme::{INT_MAX, PAGEREF_FROZEN_BIT, PAGEREF_OWNED_LIMIT, PAGEREF_SATURATED};
+use crate::consts::{INT_MAX, PAGEREF_FROZEN_BIT, PAGEREF_OWNED_LIMIT, PAGEREF_SATURATED};
 use std::fmt;
 
 /// Which API function an access belongs to (the C function is named in
@@ -39,6 +39,10 @@ pub enum Op {
     SetFrozen,
     /// `page_ref_is_frozen()`.
     IsFrozen,
+    /// `__init_single_page()`: memory online re-initialises the struct
+    /// page of an offlined page (`mm_zero_struct_page()`, then
+    /// `init_page_count()`).
+    InitStructPage,
 }
 
 /// One access to the counter, with the values it saw and wrote.
@@ -59,6 +63,10 @@ pub enum Step {
     /// The caller's references stopped counting here (the put's
     /// linearisation point: its decrement, or its successful CAS).
     Released { nr: u32 },
+    /// `CONFIG_DEBUG_VM`: the put's read found `seen` (frozen, or fewer
+    /// references than it drops); it warns (`VM_WARN_ON_ONCE_PAGE`) and
+    /// returns without writing.
+    Refused { seen: u32 },
 }
 
 /// Receives the accesses of one thread, and stands for the one kernel

@@ -135,6 +135,12 @@ struct Ghost {
     gone: bool,
     /// The page was handed out as a tail page (frozen, no references).
     tail: bool,
+    /// `offline_pages()` took the page's block out of the page allocator.
+    offline: bool,
+    /// Memory online is re-initialising the struct page
+    /// (`__init_single_page()` .. `__free_pages_core()`): no other thread
+    /// may write it.
+    reinit: bool,
     strays: u32,
     resets: u32,
     transitions: u32,
@@ -188,9 +194,10 @@ pub enum Init {
 pub struct Setup {
     /// Where the page starts.
     pub init: Init,
-    /// A thread of the scenario makes the page read-only or removes its
-    /// memmap: RCU read-side sections are recorded, and a scheme that
-    /// waits for a grace period ([`RefScheme::RCU_GP`]) waits for them. In
+    /// A thread of the scenario makes the page read-only, offlines it or
+    /// removes its memmap: RCU read-side sections are recorded, and a
+    /// scheme that waits for grace periods ([`RefScheme::GRACE_PERIODS`])
+    /// waits for them. In
     /// the other scenarios nothing waits for a grace period, so a section
     /// has no effect and the model does not record it (fewer interleavings,
     /// the same behaviours).
@@ -292,7 +299,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
             }
         ));
         g.payload = 1;
-        let rcu_on = setup.rcu && S::RCU_GP;
+        let rcu_on = setup.rcu && S::GRACE_PERIODS.any();
         Arc::new(Self {
             page: S::from_raw(raw),
             slot: LoomAtomic::new(slot),
@@ -700,7 +707,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
     /// every scheme fails property 3 in the R9 scenarios.
     pub fn alloc(&self) -> Option<u32> {
         self.zone_lock();
-        let free = self.ghost().free;
+        let free = self.ghost().free && !self.ghost().offline;
         if !free {
             let mut g = self.ghost();
             self.note(&mut g, "alloc: no free page".into());
@@ -805,17 +812,15 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
     /// After a [`Self::peek_count`]: if the page is free, hand it out as a
     /// tail page of a HugeTLB folio and let HVO remap its struct page
     /// read-only (`set_page_count_as_frozen()` in `prep_compound_tail()`,
-    /// then, in a scheme with [`RefScheme::RCU_GP`], `synchronize_rcu()`,
+    /// then, in a scheme whose [`RefScheme::GRACE_PERIODS`] say so,
+    /// `synchronize_rcu()`,
     /// then the remap). From the remap on, any write to the word is a
     /// violation (property 7). Returns whether it did.
     pub fn hvo_remap_if_free(&self) -> bool {
-        self.zone_lock();
         {
-            let mut g = self.ghost();
-            if !g.free {
-                self.note(&mut g, "the page is not free: no HugeTLB folio".into());
+            let Some(mut g) = self.take_free_page("no HugeTLB folio") else {
                 return false;
-            }
+            };
             g.life += 1;
             g.tail = true;
             let life = g.life;
@@ -825,7 +830,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
             );
         }
         self.w.page.set_frozen_probed(self);
-        if S::RCU_GP {
+        if S::GRACE_PERIODS.hvo_remap {
             self.synchronize_rcu();
         }
         let mut g = self.ghost();
@@ -838,42 +843,94 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
         true
     }
 
-    /// After a [`Self::peek_count`]: if the page is free, offline and
-    /// hot-remove its memory: in a scheme with [`RefScheme::RCU_GP`]
-    /// `synchronize_rcu()` first, then the memmap is freed. From then on,
-    /// any access to the word, a read included, is a violation. Returns
-    /// whether it did.
-    pub fn hot_remove_if_free(&self) -> bool {
-        self.zone_lock();
+    /// After a [`Self::peek_count`]: if the page is free, offline its
+    /// memory block (`offline_pages()`: the free page is isolated, then,
+    /// in a scheme whose [`RefScheme::GRACE_PERIODS`] say so,
+    /// `synchronize_rcu()`, then the block is offline and its pages out of
+    /// the allocator). Returns whether it did.
+    pub fn offline_if_free(&self) -> bool {
         {
-            let mut g = self.ghost();
-            if !g.free {
-                self.note(&mut g, "the page is not free: no hot-remove".into());
+            let Some(mut g) = self.take_free_page("no offline") else {
                 return false;
-            }
-            self.note(&mut g, "offlines the free page's memory block".into());
+            };
+            g.offline = true;
+            self.note(
+                &mut g,
+                "offline_pages: the free page is isolated, its block goes offline".into(),
+            );
         }
-        if S::RCU_GP {
+        if S::GRACE_PERIODS.offline_pages {
+            self.synchronize_rcu();
+        }
+        true
+    }
+
+    /// Take the page from the page allocator under its lock if it is free
+    /// (and not offline): the ghost state to update, or None (noting
+    /// `otherwise`) if it is not free.
+    fn take_free_page(&self, otherwise: &str) -> Option<MutexGuard<'_, Ghost>> {
+        self.zone_lock();
+        let mut g = self.ghost();
+        if !g.free || g.offline {
+            self.note(&mut g, format!("the page is not free: {otherwise}"));
+            return None;
+        }
+        Some(g)
+    }
+
+    /// After [`Self::offline_if_free`]: hot-remove the offline block
+    /// (`__remove_pages()`: in a scheme whose grace periods say so,
+    /// `synchronize_rcu()`, then the memmap is freed). From then on, any
+    /// access to the word, a read included, is a violation.
+    pub fn remove_memmap(&self) {
+        if S::GRACE_PERIODS.remove_pages {
             self.synchronize_rcu();
         }
         let mut g = self.ghost();
         g.gone = true;
         g.transitions += 1;
         self.note(&mut g, "memory hot-remove frees the memmap".into());
-        true
     }
 
-    /// A reader that takes the page as dead when `page_ref_count()` reads
-    /// 0 (fsdax's `dax_page_is_idle()`, isolation's free-page tests) and
-    /// acts on it: from then on the life it read must stay dead (R17).
-    pub fn take_dead_if_count_zero(&self) {
-        let c = self.w.page.count_probed(self);
+    /// After [`Self::offline_if_free`]: online the block again
+    /// (`online_pages()`): `__init_single_page()` re-initialises the
+    /// struct page (`mm_zero_struct_page()`, `init_page_count()`) and
+    /// `__free_pages_core()` hands it to the page allocator frozen. While
+    /// it does, no other thread may write the word.
+    pub fn online_again(&self) {
+        {
+            let mut g = self.ghost();
+            g.reinit = true;
+            g.transitions += 1;
+            self.note(
+                &mut g,
+                "online_pages: __init_single_page() re-initialises the struct page".into(),
+            );
+        }
+        self.w.page.init_struct_page_probed(self);
+        self.w.page.set_frozen_probed(self);
+        self.zone_lock();
+        let mut g = self.ghost();
+        g.reinit = false;
+        g.offline = false;
+        self.note(
+            &mut g,
+            "  -> the page is in the page allocator again".into(),
+        );
+    }
+
+    /// A reader that takes the page as dead when fsdax's idle test says
+    /// so (`dax_page_is_idle()`: `page_ref_count() == 0` in mainline and
+    /// v7, `page_ref_is_frozen()` in v8) and acts on it: from then on the
+    /// life it read must stay dead (R17).
+    pub fn take_dead_if_dax_idle(&self) {
+        let idle = self.w.page.dax_idle_probed(self);
         let g = self.ghost();
-        if c == 0 {
-            self.take_dead(g, "page_ref_count() == 0");
+        if idle {
+            self.take_dead(g, "dax_page_is_idle()");
         } else {
             let mut g = g;
-            self.note(&mut g, format!("  -> count {}: alive", Hex(c)));
+            self.note(&mut g, "  -> busy".into());
         }
     }
 
@@ -963,6 +1020,10 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                 }
             ),
             Step::WindowOpen => format!("{c_name}: reached 0: dec-and-test window opens"),
+            Step::Refused { seen } => format!(
+                "{c_name}: read {} and refuses the put (CONFIG_DEBUG_VM)",
+                Hex(seen)
+            ),
             Step::WindowClose => String::new(),
             Step::Released { .. } => String::new(),
         };
@@ -974,16 +1035,36 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         if g.gone {
             let how = match step {
                 Step::Load { .. } => Some("reads"),
-                Step::Rmw { .. } | Step::Store { .. } => Some("writes"),
-                Step::Cas { expect, seen, .. } if seen == expect => Some("writes"),
-                Step::Cas { .. } => Some("runs a (failing) locked cmpxchg on"),
-                _ => None,
+                _ => writes(step),
             };
             if let Some(how) = how {
                 let msg =
                     format!("{c_name} {how} a struct page whose memmap memory hot-remove freed");
                 self.violate(g, msg);
             }
+        }
+        // Memory online is re-initialising the struct page: a write from
+        // anyone else lands in (or is overwritten by) `__init_single_page()`;
+        // a stale `cmpxchg(0 -> FROZEN)` that wins on its zeroed word frees a
+        // page that nobody allocated. (A failing locked cmpxchg writes back
+        // what it read, atomically: harmless here.)
+        if g.reinit && !matches!(op, Op::InitStructPage | Op::SetFrozen) {
+            if let (Some(how), Some(_)) = (writes(step), written_value(step)) {
+                let msg = format!(
+                    "{c_name} {how} a struct page that memory online is re-initialising \
+                     (__init_single_page())"
+                );
+                self.violate(g, msg);
+            }
+        }
+        // CONFIG_DEBUG_VM caught a put on a page that is not owned.
+        if let Step::Refused { seen } = step {
+            let msg = format!(
+                "CONFIG_DEBUG_VM refuses a put on a page whose word is {}, not an owned value \
+                 (VM_WARN_ON_ONCE_PAGE), and leaves the count alone",
+                Hex(seen)
+            );
+            self.violate(g, msg);
         }
         // Property 5: the zero state is transient (frozen-bit schemes only).
         if S::ZERO_TRANSIENT && !g.free {
@@ -1008,14 +1089,13 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         }
         // A free or frozen page keeps a free value until its allocation or
         // unfreeze (R4): nothing else may turn its word into an owned one.
-        if (g.free || g.frozen || g.dying) && !matches!(op, Op::AllocInit | Op::Unfreeze | Op::Thaw)
+        if (g.free || g.frozen || g.dying)
+            && !matches!(
+                op,
+                Op::AllocInit | Op::Unfreeze | Op::Thaw | Op::InitStructPage
+            )
         {
-            let written = match step {
-                Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
-                Step::Cas { expect, new, seen } if seen == expect => Some(new),
-                _ => None,
-            };
-            if let Some(v) = written {
+            if let Some(v) = written_value(step) {
                 if !S::is_free_value(v) {
                     let what = if g.free { "free" } else { "frozen" };
                     let how = if v == 0 {
@@ -1031,12 +1111,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         // An owned page keeps an owned word until a freeze or its final put
         // freezes it: a count pushed past INT_MAX would read as frozen.
         if !g.free && !g.frozen && !g.dying && !matches!(op, Op::Put | Op::Freeze) {
-            let written = match step {
-                Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
-                Step::Cas { expect, new, seen } if seen == expect => Some(new),
-                _ => None,
-            };
-            if let Some(v) = written {
+            if let Some(v) = written_value(step) {
                 let in_window_zero = v == 0 && g.window > 0;
                 if !S::is_owned_value(v) && !in_window_zero {
                     let why = match op {
@@ -1064,13 +1139,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         }
         // Property 7: HVO's read-only struct pages are never written.
         if g.read_only {
-            let write = match step {
-                Step::Rmw { .. } | Step::Store { .. } => Some("writes"),
-                Step::Cas { expect, seen, .. } if seen == expect => Some("writes"),
-                Step::Cas { .. } => Some("runs a (failing) locked cmpxchg on"),
-                _ => None,
-            };
-            if let Some(how) = write {
+            if let Some(how) = writes(step) {
                 let msg =
                     format!("{c_name} {how} a struct page that HVO maps read-only: it faults");
                 self.violate(g, msg);
@@ -1115,6 +1184,28 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
             }
             _ => {}
         }
+    }
+}
+
+/// How `step` writes the word, for a violation message: every RMW, store
+/// and cmpxchg does, a failing locked cmpxchg included ("The processor
+/// never produces a locked read without also producing a locked write",
+/// Intel SDM, CMPXCHG). None for a read.
+fn writes(step: Step) -> Option<&'static str> {
+    match step {
+        Step::Rmw { .. } | Step::Store { .. } => Some("writes"),
+        Step::Cas { expect, seen, .. } if seen == expect => Some("writes"),
+        Step::Cas { .. } => Some("runs a (failing) locked cmpxchg on"),
+        _ => None,
+    }
+}
+
+/// The value `step` leaves in the word, if it changed it.
+fn written_value(step: Step) -> Option<u32> {
+    match step {
+        Step::Rmw { new, .. } | Step::Store { val: new } => Some(new),
+        Step::Cas { expect, new, seen } if seen == expect => Some(new),
+        _ => None,
     }
 }
 

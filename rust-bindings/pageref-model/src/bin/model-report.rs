@@ -76,4 +76,12 @@ fn main() {
             eprintln!("updated {path}");
         }
     }
+    let bad = pageref_model::report::margin_violations(&outcomes);
+    if !bad.is_empty() {
+        eprintln!(
+            "cells whose bound is not two above their first counterexample:\n{}",
+            bad.join("\n")
+        );
+        std::process::exit(1);
+    }
 }

@@ -9,6 +9,10 @@ use std::collections::VecDeque;
 
 pub(crate) struct Scheduler {
     max_threads: usize,
+    /// PAGEREF: the generators of threads that finished in an earlier
+    /// execution, each suspended where a new thread body is handed over, and
+    /// reused for the next spawn (see PAGEREF-PATCH.md).
+    pool: Vec<Thread>,
 }
 
 type Thread = Generator<'static, Option<Box<dyn FnOnce()>>, ()>;
@@ -32,6 +36,7 @@ impl Scheduler {
     pub(crate) fn new(capacity: usize) -> Scheduler {
         Scheduler {
             max_threads: capacity,
+            pool: Vec::new(),
         }
     }
 
@@ -79,15 +84,14 @@ impl Scheduler {
         F: FnOnce() + Send + 'static,
     {
         let mut threads = Vec::new();
-        threads.push(spawn_thread(Box::new(f), None));
+        threads.push(self.spawn_thread(Box::new(f), None));
         threads[0].resume();
 
         loop {
             if execution.threads.is_complete() {
-                for thread in &mut threads {
-                    thread.resume();
-                    assert!(thread.is_done());
-                }
+                // PAGEREF: every thread's body has returned and its generator
+                // waits for the next body: keep it for the next execution.
+                self.pool.append(&mut threads);
                 return;
             }
 
@@ -101,7 +105,7 @@ impl Scheduler {
                 let thread_id = threads.len();
                 let QueuedSpawn { f, stack_size } = th;
 
-                threads.push(spawn_thread(f, stack_size));
+                threads.push(self.spawn_thread(f, stack_size));
                 threads[thread_id].resume();
             }
         }
@@ -129,6 +133,32 @@ impl Scheduler {
             are you accessing a Loom synchronization primitive from outside a Loom test (a call to `model` or `check`)?")
         }
         STATE.with(|state| f(&mut state.borrow_mut()))
+    }
+}
+
+impl Scheduler {
+    /// PAGEREF: a generator from the pool when one is free (and no stack
+    /// size is asked for), else a new one, ready to run `f` on its next
+    /// resume.
+    fn spawn_thread(&mut self, f: Box<dyn FnOnce()>, stack_size: Option<usize>) -> Thread {
+        if stack_size.is_none() {
+            if let Some(mut g) = self.pool.pop() {
+                g.set_para(Some(f));
+                return g;
+            }
+        }
+        spawn_thread(f, stack_size)
+    }
+}
+
+impl Drop for Scheduler {
+    /// PAGEREF: let the pooled generators finish, as the end of an execution
+    /// did before the pool.
+    fn drop(&mut self) {
+        for thread in &mut self.pool {
+            thread.resume();
+            assert!(thread.is_done());
+        }
     }
 }
 

@@ -1,0 +1,247 @@
+//! Speculative gets, and the overflow reset of the stray adds that failed
+//! gets leave on a frozen page.
+
+use super::{Get, InRcu, Reset};
+use crate::atom::Atom32;
+use crate::consts::{value_frozen, PAGEREF_FROZEN_BIT, PAGEREF_SATURATED};
+use crate::probe::{Op, Probe};
+use crate::scheme::traced::{
+    traced_add, traced_cas, traced_cas_ordered, traced_read, traced_store, traced_sub,
+};
+use std::marker::PhantomData;
+use std::sync::atomic::Ordering::Relaxed;
+
+/// The get's first read of the word, recorded.
+#[inline(always)]
+pub(super) fn read_first<A: Atom32, P: Probe>(rc: &A, p: &P, c_name: &'static str) -> u32 {
+    traced_read(rc, p, Op::TryGet, c_name)
+}
+
+const ADD_UNLESS_FROZEN: &str = "page_ref_add_unless_frozen";
+
+/// The tail of v6's get and of v7's get for small `nr`:
+/// `v = atomic_add_return(nr)`; success iff `v > 0` as a signed int
+/// (bit 31 clear and not 0). A failure never decrements; a frozen
+/// `v >= PAGEREF_SATURATED` calls `page_ref_reset_frozen(page, v)`.
+#[inline(always)]
+fn add_return_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+    let v = traced_add(rc, p, Op::TryGet, ADD_UNLESS_FROZEN, nr);
+    if v as i32 > 0 {
+        return true;
+    }
+    if value_frozen(v) && v >= PAGEREF_SATURATED {
+        R::reset(rc, v, p);
+    }
+    false
+}
+
+/// C: `page_ref_add_unless_frozen()` of v6 (patch 4 on):
+/// `v = atomic_add_return(nr)` with no read first; success iff `v > 0`
+/// as a signed int (bit 31 clear and not 0). A failure never
+/// decrements; a frozen `v >= PAGEREF_SATURATED` calls
+/// `page_ref_reset_frozen(page, v)`. It writes to every page it is
+/// called on, frozen or not.
+pub struct AddReturn;
+impl Get for AddReturn {
+    const C_NAME: &'static str = ADD_UNLESS_FROZEN;
+    const READS_FIRST: bool = false;
+    #[inline(always)]
+    fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+        rc: &A,
+        nr: u32,
+        _seen: u32,
+        _mra: u32,
+        p: &P,
+    ) -> bool {
+        add_return_get::<A, P, R>(rc, nr, p)
+    }
+}
+
+/// C: `page_ref_add_unless_frozen(page, nr)` of v7
+/// (include/linux/page_ref.h): `v = atomic_read()` (relaxed); a frozen
+/// `v` gives up and writes nothing (HVO maps the struct pages of HugeTLB
+/// tail pages read-only, and they are frozen). For
+/// `nr > PAGEREF_MAX_RACY_ADD` a `try_cmpxchg(v -> v + nr)` loop that
+/// gives up as soon as it sees a frozen value (fully ordered on success,
+/// relaxed on failure); otherwise [`AddReturn`]'s tail: the add, success
+/// iff the result is `> 0`, and the reset of a saturated frozen result.
+pub struct ReadThenAdd;
+impl Get for ReadThenAdd {
+    const C_NAME: &'static str = ADD_UNLESS_FROZEN;
+    #[inline(always)]
+    fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+        rc: &A,
+        nr: u32,
+        seen: u32,
+        mra: u32,
+        p: &P,
+    ) -> bool {
+        if value_frozen(seen) {
+            return false;
+        }
+        if nr > mra {
+            let mut v = seen;
+            loop {
+                if value_frozen(v) {
+                    return false;
+                }
+                let new = v.wrapping_add(nr);
+                match traced_cas(rc, p, Op::TryGet, Self::C_NAME, v, new) {
+                    Ok(()) => return true,
+                    Err(now) => v = now,
+                }
+            }
+        }
+        add_return_get::<A, P, R>(rc, nr, p)
+    }
+}
+
+/// C (v8, patch 9 on): v7's [`ReadThenAdd`] inside a read-side
+/// section, the read through the add (and the reset of a saturated
+/// result): the answer of `lib/rcuref.c` to its "deconstruction race".
+/// Every transition that makes a struct page unwritable (HVO) or frees
+/// or re-initialises the memmap (memory offlining and hot-remove) first
+/// waits for a grace period, so a getter that read the page owned
+/// finishes its add before the page can become read-only or go away.
+pub type RcuReadThenAdd = InRcu<ReadThenAdd>;
+/// C (v8, patches 7 and 8): the cmpxchg-loop get inside a read-side
+/// section.
+pub type RcuCasLoopGet = InRcu<CasLoopGet>;
+
+/// Broken: v8's get with its read before the read-side section: the
+/// section starts after the read and covers the add. A getter that read
+/// the page owned and stalled before its section is not waited for.
+pub struct ReadOutsideRcu<G>(PhantomData<G>);
+impl<G: Get> Get for ReadOutsideRcu<G> {
+    const C_NAME: &'static str = G::C_NAME;
+    #[inline(always)]
+    fn try_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, mra: u32, p: &P) -> bool {
+        let seen = read_first(rc, p, Self::C_NAME);
+        Self::try_get_in_flight::<A, P, R>(rc, nr, seen, mra, p)
+    }
+    #[inline(always)]
+    fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+        rc: &A,
+        nr: u32,
+        seen: u32,
+        mra: u32,
+        p: &P,
+    ) -> bool {
+        InRcu::<G>::try_get_in_flight::<A, P, R>(rc, nr, seen, mra, p)
+    }
+}
+
+/// Broken: v7's [`ReadThenAdd`] without its cmpxchg branch for
+/// `nr > PAGEREF_MAX_RACY_ADD`: every get that read the page owned adds,
+/// however many references it takes.
+pub struct ReadThenAddAlways;
+impl Get for ReadThenAddAlways {
+    const C_NAME: &'static str = ADD_UNLESS_FROZEN;
+    #[inline(always)]
+    fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+        rc: &A,
+        nr: u32,
+        seen: u32,
+        _mra: u32,
+        p: &P,
+    ) -> bool {
+        if value_frozen(seen) {
+            return false;
+        }
+        add_return_get::<A, P, R>(rc, nr, p)
+    }
+}
+
+/// C: `page_ref_add_unless_zero()` as the frozen-bit patch leaves it (v6
+/// patch 2, v7 patch 3; v7 patch 4 renames it
+/// `page_ref_add_unless_frozen()`): a cmpxchg loop refusing any
+/// `old <= 0` (so it refuses the transient 0 too). v6 patch 4 replaces
+/// it by [`AddReturn`], v7 patch 6 by [`ReadThenAdd`].
+pub struct CasLoopGet;
+impl Get for CasLoopGet {
+    const C_NAME: &'static str = "page_ref_add_unless_zero (cmpxchg loop)";
+    #[inline(always)]
+    fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+        rc: &A,
+        nr: u32,
+        seen: u32,
+        _mra: u32,
+        p: &P,
+    ) -> bool {
+        let mut old = seen;
+        loop {
+            if old as i32 <= 0 {
+                return false;
+            }
+            let new = old.wrapping_add(nr);
+            match traced_cas(rc, p, Op::TryGet, Self::C_NAME, old, new) {
+                Ok(()) => return true,
+                Err(seen) => old = seen,
+            }
+        }
+    }
+}
+
+/// Broken: [`ReadThenAdd`], but a failed add decrements back.
+pub struct AddUndo;
+impl Get for AddUndo {
+    const C_NAME: &'static str = ADD_UNLESS_FROZEN;
+    #[inline(always)]
+    fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
+        rc: &A,
+        nr: u32,
+        seen: u32,
+        _mra: u32,
+        p: &P,
+    ) -> bool {
+        if value_frozen(seen) {
+            return false;
+        }
+        let v = traced_add(rc, p, Op::TryGet, Self::C_NAME, nr);
+        if v as i32 > 0 {
+            return true;
+        }
+        let c_name = "page_ref_add_unless_frozen (broken: undo)";
+        traced_sub(rc, p, Op::Undo, c_name, nr);
+        false
+    }
+}
+
+// -- resets -----------------------------------------------------------------
+
+/// C: `page_ref_reset_frozen(page, v)` (mm/util.c):
+/// `atomic_try_cmpxchg_relaxed(v -> FROZEN)`, retrying with the value
+/// seen only while it is still frozen and saturated, and stopping at the
+/// first success. It can never overwrite an unfreeze or an allocation,
+/// because those store owned values, which end the loop.
+pub struct ResetCasLoop;
+impl Reset for ResetCasLoop {
+    #[inline(never)]
+    fn reset<A: Atom32, P: Probe>(rc: &A, v: u32, p: &P) {
+        let c_name = "page_ref_reset_frozen";
+        let mut v = v;
+        while value_frozen(v) && v >= PAGEREF_SATURATED {
+            match traced_cas_ordered(rc, p, Op::Reset, c_name, v, PAGEREF_FROZEN_BIT, Relaxed) {
+                Ok(()) => break,
+                Err(seen) => v = seen,
+            }
+        }
+    }
+}
+
+/// Broken: no `page_ref_reset_frozen()` at all; stray adds pile up.
+pub struct NoReset;
+impl Reset for NoReset {
+    #[inline(always)]
+    fn reset<A: Atom32, P: Probe>(_rc: &A, _v: u32, _p: &P) {}
+}
+
+/// Broken: the reset is `atomic_set(FROZEN)`.
+pub struct ResetStore;
+impl Reset for ResetStore {
+    #[inline(never)]
+    fn reset<A: Atom32, P: Probe>(rc: &A, _v: u32, p: &P) {
+        let c_name = "page_ref_reset_frozen (broken: atomic_set)";
+        traced_store(rc, p, Op::Reset, c_name, PAGEREF_FROZEN_BIT)
+    }
+}
