@@ -100,17 +100,17 @@ bench-uml: linux ## A/B in-kernel benchmark on real CPUs: UML kernels of base an
 bench-bundle: linux ## tarball of the UML and host benchmarks for a bigger x86_64 machine (out/bundle/)
 	scripts/bench/uml-bundle.sh
 
-series: linux ## the vN mails in out/series/vN: checkpatch --strict, To/Cc from get_maintainer
+series: linux ## the vN mails in out/series/vN, one folder per posting (patches/postings): per-patch To/Cc from get_maintainer, checkpatch --strict
 	scripts/mail/series.sh
 
 rebase: ## re-apply the series on UPSTREAM=<ref> of your clone (git am -3), range-diff in out/rebase; then make check
 	@[ -n "$(UPSTREAM)" ] || { echo "usage: make rebase UPSTREAM=<ref> (mm-new, mm-unstable, a tag or a commit of your clone)" >&2; exit 2; }
 	scripts/mail/rebase.sh "$(UPSTREAM)"
 
-send: ## git send-email the series: dry run unless SEND=yes (needs make series + a passing make check)
+send: ## git send-email the postings: dry run of all, or SEND=yes POSTING=<name> one at a time (needs make series + a passing make check)
 	scripts/mail/send.sh
 
-roundtrip: linux ## mail the series through a local SMTP sink, git am and quilt it back, compare with linux/
+roundtrip: linux ## mail each posting through a local SMTP sink, git am (whitespace errors fatal), b4 am -v N and quilt it back, compare with linux/
 	scripts/mail/roundtrip.sh
 
 w1-check: linux ## compile every C file the series touches with W=1 (allyesconfig objects), fail on warnings

@@ -127,6 +127,18 @@ sender_identity() {
 	export SENDER_NAME SENDER_EMAIL SENDER
 }
 
+# git send-email's options for the mails of one posting (scripts/mail/send.sh,
+# and scripts/mail/roundtrip.sh, which sends through the same path): the
+# recipients are the To: and Cc: that scripts/mail/series.sh wrote into each
+# mail, and nothing else: not the sendemail.to/cc/bcc of a git config, not
+# the To:/Cc: of the cover letter on every patch, not the sign-offs, trailers
+# or authors of the body, no cc-cmd or header-cmd. The mails carry their own
+# Message-ID, In-Reply-To and References (series.sh), so no threading.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+SENDEMAIL_POSTING_OPTS=(--no-format-patch --8bit-encoding=UTF-8 --no-thread
+	--no-to --no-cc --no-bcc --no-to-cover --no-cc-cover --no-header-cmd
+	--suppress-cc=author --suppress-cc=self --suppress-cc=body --suppress-cc=cccmd)
+
 # What linux/'s base is (git config pageref.base, set by materialise.sh):
 # "upstream REF" (a commit of your kernel clone, with its history), "debian"
 # (the pinned linux-source package, no history; also a tree made before

@@ -6,11 +6,12 @@ commit messages as the sender mails them.
   identity.py check NAME EMAIL
       exit 0 for an identity that may sign off and send; else print why not
       (one line) and exit 1.
-  identity.py message NAME EMAIL <message >message
+  identity.py message NAME EMAIL [ASSISTED-BY] <message >message
       the commit message as mailed: Signed-off-by: lines of identities that
       are not real (the project's placeholder, a reserved domain) dropped,
-      then the sender's own Signed-off-by: last (once). Nobody else's
-      sign-off is added.
+      then "Assisted-by: ASSISTED-BY" (once; Documentation/process/
+      coding-assistants.rst) and the sender's own Signed-off-by: last
+      (once). Nobody else's sign-off is added.
 """
 import re
 import sys
@@ -52,25 +53,27 @@ def why_not(name, email):
 SOB = re.compile(r"^Signed-off-by:\s*(.*?)\s*<([^<>]*)>\s*$", re.IGNORECASE)
 
 
-def mailed_message(text, name, email):
+def mailed_message(text, name, email, assisted_by=None):
     lines = text.split("\n")
+    sob = f"Signed-off-by: {name} <{email}>"
+    assisted = f"Assisted-by: {assisted_by}" if assisted_by else None
     kept = []
     for line in lines:
         m = SOB.match(line)
         if m and why_not(m.group(1), m.group(2)):
             continue
+        if line in (sob, assisted):
+            continue  # added again below, once, in that order
         kept.append(line)
     body = "\n".join(kept).rstrip("\n")
-    sob = f"Signed-off-by: {name} <{email}>"
     paras = body.split("\n\n")
     last = paras[-1].split("\n") if paras else []
     trailer = re.compile(r"^[A-Za-z0-9-]+: \S")
-    if last and last[-1] == sob:
-        pass
-    elif len(paras) > 1 and last and all(trailer.match(x) for x in last):
-        body += "\n" + sob
+    add = "\n".join(x for x in (assisted, sob) if x)
+    if len(paras) > 1 and last and all(trailer.match(x) for x in last):
+        body += "\n" + add
     else:
-        body += "\n\n" + sob
+        body += "\n\n" + add
     return body + "\n"
 
 
@@ -81,9 +84,9 @@ def main(argv):
             print(reason)
             return 1
         return 0
-    if len(argv) == 4 and argv[1] == "message":
+    if len(argv) in (4, 5) and argv[1] == "message":
         text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
-        out = mailed_message(text, argv[2], argv[3])
+        out = mailed_message(text, argv[2], argv[3], argv[4] if len(argv) == 5 else None)
         sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
         return 0
     print(__doc__, file=sys.stderr)

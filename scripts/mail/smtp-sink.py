@@ -4,11 +4,14 @@
 127.0.0.1 and append it, byte for byte, to an mbox (mboxrd quoting, which
 `git am --patch-format=mboxrd` undoes exactly).
 
-    smtp-sink.py --mbox FILE --port-file FILE [--host 127.0.0.1] [--port 0]
+    smtp-sink.py --mbox FILE --port-file FILE [--envelopes FILE]
+                 [--host 127.0.0.1] [--port 0]
 
 With --port 0 (the default) the kernel picks a free port; the port is written
 to --port-file once the server listens, so the caller waits for that file
-instead of racing for a port. SIGTERM/SIGINT stop it. Needs aiosmtpd
+instead of racing for a port. --envelopes appends one line per message,
+"MESSAGE-ID<TAB>RCPT,RCPT,...", the envelope recipients (RCPT TO), which
+the mbox does not keep. SIGTERM/SIGINT stop it. Needs aiosmtpd
 (scripts/pipeline/setup.sh installs it into .venv).
 """
 import argparse
@@ -30,10 +33,14 @@ except ImportError:
 FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
 
 
+MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
+
+
 class MboxSink:
-    def __init__(self, path, log):
+    def __init__(self, path, log, envelopes=None):
         self.path = path
         self.log = log
+        self.envelopes = envelopes
         self.count = 0
 
     async def handle_DATA(self, server, session, envelope):
@@ -48,6 +55,12 @@ class MboxSink:
                                     time.asctime(time.gmtime())).encode()
         with open(self.path, "ab") as f:
             f.write(sep + data + b"\n")
+        if self.envelopes:
+            head = data.split(b"\n\n", 1)[0]
+            m = MESSAGE_ID.search(head)
+            msgid = m.group(1).decode("ascii", "replace") if m else "-"
+            with open(self.envelopes, "a", encoding="utf-8") as f:
+                f.write("{}\t{}\n".format(msgid, ",".join(envelope.rcpt_tos)))
         self.count += 1
         print("smtp-sink: message {} from {} to {} ({} bytes)".format(
             self.count, envelope.mail_from, ", ".join(envelope.rcpt_tos), len(data)),
@@ -57,7 +70,7 @@ class MboxSink:
 
 async def serve(args):
     loop = asyncio.get_running_loop()
-    handler = MboxSink(args.mbox, sys.stderr)
+    handler = MboxSink(args.mbox, sys.stderr, args.envelopes)
     server = await loop.create_server(
         lambda: SMTP(handler, hostname="sink.localhost", enable_SMTPUTF8=True),
         host=args.host, port=args.port)
@@ -80,6 +93,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mbox", required=True, help="mbox to append received messages to")
     ap.add_argument("--port-file", required=True, help="where to write the port listened on")
+    ap.add_argument("--envelopes", help="file to append each message's envelope recipients to")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=0, help="0: any free port")
     args = ap.parse_args()
