@@ -117,7 +117,8 @@ cat >"$home/.gitconfig" <<EOF
 EOF
 materialise_and_export own-identity "$home"
 rc=0
-as_user "$home" LINUX="$tmp/own-identity-linux" OUTDIR="$tmp/own-identity-out" \
+# get_maintainer.pl runs in linux/ (GM_TREE): the clone is a sparse checkout.
+as_user "$home" LINUX="$tmp/own-identity-linux" OUTDIR="$tmp/own-identity-out" GM_TREE="$LINUX" \
 	"$ROOT/scripts/mail/series.sh" --mails "$tmp/own-identity-mails" >"$tmp/own-identity-series.log" 2>&1 || rc=$?
 if [ "$rc" -ne 0 ]; then
 	sed 's/^/    /' "$tmp/own-identity-series.log" >&2
@@ -126,7 +127,7 @@ else
 	want="From: $USER_NAME <$USER_EMAIL>"
 	sob="Signed-off-by: $USER_NAME <$USER_EMAIL>"
 	n=0 bad=()
-	for m in "$tmp"/own-identity-mails/*.patch; do
+	for m in "$tmp"/own-identity-mails/*/*.patch; do
 		n=$((n + 1))
 		grep -qxF "$want" "$m" || bad+=("$(basename "$m"): no \"$want\"")
 		case "$m" in *0000-cover-letter.patch) continue ;; esac
