@@ -40,13 +40,18 @@ schemes! {
              v7 fixes";
     SeriesCpus8192: "v7 built with NR_CPUS=8192: PAGEREF_MAX_RACY_ADD = 2^16, below GUP-fast's \
                      2^18";
-    SeriesV8At7: "v8 at patches 7-8: series@5, the cmpxchg-loop get and the generic put (a) in \
-                  RCU read-side sections, grace periods before HVO, offlining and hot-remove, \
-                  fsdax idle only when frozen";
-    SeriesV8At9: "v8 at patches 9-12: as series-v8@7 with the read-first get";
+    SeriesV8At4: "v8 at patch 4: frozen bit, cmpxchg-loop get, final puts (a), GUP-fast's \
+                  dead `count < 0` guard, no reset";
+    SeriesV8At5: "v8 at patches 5-6: as series-v8@4 with the owned-limit guard";
+    SeriesV8At7: "v8 at patch 7: as series-v8@5, caller-context put (d)";
+    SeriesV8At8: "v8 at patches 8-9: series-v8@7, the cmpxchg-loop get and the generic put (a) \
+                  in RCU read-side sections, grace periods before HVO, offlining and \
+                  hot-remove, fsdax idle only when frozen";
+    SeriesV8At10: "v8 at patches 10-13: as series-v8@8 with the read-first get";
     SeriesV8: "v8: v7, the get and the generic put's slow path in RCU read-side sections, \
-               grace periods before HVO, offlining and hot-remove, fsdax idle only when frozen";
-    SeriesV8DebugVm: "v8 built with CONFIG_DEBUG_VM: the generic put refuses, without writing, \
+               grace periods before HVO, offlining and hot-remove, fsdax idle only when \
+               frozen, the large-add loop bounded, no reset";
+    SeriesV8DebugVm: "v8 built with CONFIG_DEBUG_VM: both final puts refuse, without writing, \
                       a put on a frozen page";
     SeriesSubCas: "v7 with every final put (a): sub, then cmpxchg(0 -> FROZEN)";
     SeriesAssumeOwn: "v7 with every final put (b): cmpxchg(nr -> FROZEN), else (a)";

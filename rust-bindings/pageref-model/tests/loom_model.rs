@@ -169,12 +169,19 @@ const UNFREEZE_RELAXED: Cells = &[(FreezeVsGet, UNPUBLISHED), (UnfreezeVsStray, 
 // v8 closes R16 (both sides, with HVO, hot-remove and an online after an
 // offline) and, with fsdax's frozen test, R17.
 const V8: Cells = &[];
-// v8 at patches 7-8 holds too: the cmpxchg-loop get refuses the transient
+// v8 at patches 8-9 holds too: the cmpxchg-loop get refuses the transient
 // 0 (no window can be revived), and the sections with the grace periods
-// close the get's side of R16. So do patches 9-12: the read-first get
+// close the get's side of R16. So do patches 10-13: the read-first get
 // revives the generic put's window, but the put's section covers it whole
 // and fsdax's test is the frozen bit. And so does v8 with CONFIG_DEBUG_VM:
-// its check never refuses a put that holds its references.
+// its checks never refuse a put that holds its references.
+//
+// v8 at patch 4: v7's patch 3 with GUP-fast's guard still the `< 0` test
+// that the frozen bit made dead (PAGEREF_OWNED_LIMIT comes in patch 5): a
+// GUP-fast get carries an owned count past INT_MAX. Patches 5 to 7 are
+// v7's patches 3 to 5 without the reset.
+const SERIES_V8_AT_4: Cells = &[(GupNearLimit, CROSSED)];
+
 // v8 without the read-side section around the put, or with the section
 // starting after the subtract: the get's side of R16 is closed, the put's
 // is open again.
@@ -304,8 +311,11 @@ rows! {
     series_at_6: "series@6" => [V7];
     series: "series" => [V7];
     series_8192cpus: "series-8192cpus" => [V7];
-    series_v8_at_7: "series-v8@7" => [V8];
-    series_v8_at_9: "series-v8@9" => [V8];
+    series_v8_at_4: "series-v8@4" => [MAINLINE, SERIES_V8_AT_4];
+    series_v8_at_5: "series-v8@5" => [MAINLINE];
+    series_v8_at_7: "series-v8@7" => [MAINLINE];
+    series_v8_at_8: "series-v8@8" => [V8];
+    series_v8_at_10: "series-v8@10" => [V8];
     series_v8: "series-v8" => [V8];
     series_v8_debug_vm: "series-v8-debug-vm" => [V8];
     series_sub_cas: "series+sub-cas" => [V7, SUB_CAS];

@@ -47,7 +47,7 @@ use parts::{Get as _, Guard as _, Idle as _, Put as _, Thaw as _, Unfreeze as _,
 use traced::{alloc_store, plain_add, traced_cas, traced_read, traced_store};
 
 /// The RCU grace periods (`synchronize_rcu()`) a tree waits for before a
-/// struct page stops being the one a stalled writer read (v8, patch 7).
+/// struct page stops being the one a stalled writer read (v8, patch 8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GracePeriods {
     /// `hugetlb_vmemmap_optimize_folio()` and
@@ -184,7 +184,7 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     /// fsdax's test of whether nobody uses a DAX page any more, made
     /// without a reference. C: `dax_page_is_idle()` (and the same test in
     /// `dax_busy_page()`): `page_ref_count() == 0` in mainline and v7,
-    /// `page_ref_is_frozen()` in v8 from its patch 8 on.
+    /// `page_ref_is_frozen()` in v8 from its patch 9 on.
     fn dax_idle_probed<P: Probe>(&self, p: &P) -> bool;
     /// Take a reference on a page that may be frozen (memory-failure,
     /// fsdax); true when it thawed a frozen (or, for the zero schemes,

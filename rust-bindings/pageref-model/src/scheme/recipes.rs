@@ -123,41 +123,69 @@ recipe!(
     }
 );
 recipe!(
-    /// v8 (patch 13 on): v7 with the answer of `lib/rcuref.c` to its
+    /// v8 (patch 14 on): v7 with the answer of `lib/rcuref.c` to its
     /// "deconstruction race" (R16): the speculative get, and the generic
     /// put's slow path from the subtract through the `cmpxchg(0 ->
     /// FROZEN)`, run inside an RCU read-side critical section, and HVO's
     /// read-only remap, `offline_pages()` and `__remove_pages()` wait for
-    /// a grace period first; fsdax takes only a frozen page as idle
-    /// (patch 8).
+    /// a grace period first (patch 8); fsdax takes only a frozen page as
+    /// idle (patch 9); the get's large-add loop refuses to reach
+    /// `PAGEREF_OWNED_LIMIT`, and there is no `page_ref_reset_frozen()`
+    /// (patch 10).
     V8, SeriesV8 = "series-v8" like V7 {
-        get: RcuReadThenAdd, put: RcuReadThenCas, idle: IdleFrozen, gp: GracePeriods::V8,
+        get: RcuReadThenAdd, put: RcuReadThenCas, reset: NoReset, idle: IdleFrozen,
+        gp: GracePeriods::V8,
     }
 );
 recipe!(
-    /// v8 at its patches 7 and 8 (bisection points; patch 8 changes
+    /// v8 at its patch 4 (a bisection point): the frozen bit with the
+    /// cmpxchg-loop get and every final put shape (a), as v7's patch 3
+    /// ([`V7At3`]), but GUP-fast still has the old `folio_ref_count() < 0`
+    /// guard, which the frozen bit makes dead: `PAGEREF_OWNED_LIMIT` comes
+    /// in patch 5. No reset, no sections, no grace periods, fsdax idle at
+    /// 0.
+    V8At4, SeriesV8At4 = "series-v8@4" like V7At3 {
+        reset: NoReset, guard: GuardNegative,
+    }
+);
+recipe!(
+    /// v8 at its patches 5 and 6 (bisection points; patch 6 is a rename):
+    /// as [`V8At4`] with GUP-fast's owned-limit guard.
+    V8At5, SeriesV8At5 = "series-v8@5" like V8At4 {
+        guard: GuardOwnedLimit,
+    }
+);
+recipe!(
+    /// v8 at its patch 7 (a bisection point): as [`V8At5`], but the
+    /// caller-context final put is shape (d).
+    V8At7, SeriesV8At7 = "series-v8@7" like V8At5 {
+        caller_put: CasLoopFreeze,
+    }
+);
+recipe!(
+    /// v8 at its patches 8 and 9 (bisection points; patch 9 changes
     /// fsdax's idle test only, and with this get nothing revives a 0, so
-    /// patch 7's reader of a count of 0 holds as well: `series@5`): v7 at
-    /// patch 5 ([`V7At5`]), plus the cmpxchg-loop get and the generic put
-    /// (a) inside read-side sections, and the grace periods.
-    V8At7, SeriesV8At7 = "series-v8@7" like V8 {
+    /// patch 8's reader of a count of 0 holds as well: `series-v8@7`'s
+    /// cell): [`V8At7`] plus the cmpxchg-loop get and the generic put (a)
+    /// inside read-side sections, and the grace periods.
+    V8At8, SeriesV8At8 = "series-v8@8" like V8 {
         get: RcuCasLoopGet, put: RcuSubThenCas,
     }
 );
 recipe!(
-    /// v8 at its patches 9 to 12 (bisection points): as [`V8At7`] with
+    /// v8 at its patches 10 to 13 (bisection points): as [`V8At8`] with
     /// the read-first get (in its section); the generic put is still
-    /// (a), whole in its section, until patch 13 ([`V8`]).
-    V8At9, SeriesV8At9 = "series-v8@9" like V8 {
+    /// (a), whole in its section, until patch 14 ([`V8`]).
+    V8At10, SeriesV8At10 = "series-v8@10" like V8 {
         put: RcuSubThenCas,
     }
 );
 recipe!(
-    /// v8 built with `CONFIG_DEBUG_VM`: the generic put refuses, without
-    /// writing, a put on a page that reads frozen or holds fewer
-    /// references than it drops.
+    /// v8 built with `CONFIG_DEBUG_VM`: the generic put and the
+    /// caller-context put refuse, without writing, a put on a page that
+    /// reads frozen or holds fewer references than it drops.
     V8DebugVm, SeriesV8DebugVm = "series-v8-debug-vm" like V8 {
-        put: RcuReadThenCasDebugVm,
+        put: RcuReadThenCasDebugVm, caller_put: CasLoopFreeze<true>,
     }
 );
 recipe!(

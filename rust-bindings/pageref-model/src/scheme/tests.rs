@@ -285,3 +285,46 @@ fn debug_vm_put_refuses_without_writing() {
     assert_eq!(p.refused.get(), None);
     assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
 }
+
+#[test]
+fn v8_large_add_stops_below_the_owned_limit() {
+    type V8 = SeriesV8<StdAtomic>;
+    let big = PAGEREF_MAX_RACY_ADD + 1;
+    // The cmpxchg loop takes a large add on an owned count below the limit.
+    let s = V8::from_raw(3);
+    assert!(s.try_get(big));
+    assert_eq!(s.raw(), 3 + big);
+    // It refuses, without writing, an add that would reach the limit (v7
+    // takes it), and still gives up on a frozen page.
+    let near = PAGEREF_OWNED_LIMIT - big;
+    let s = V8::from_raw(near);
+    assert!(!s.try_get(big));
+    assert_eq!(s.raw(), near);
+    let s7 = S::from_raw(near);
+    assert!(s7.try_get(big), "v7's loop has no limit");
+    let s = V8::from_raw(PAGEREF_FROZEN_BIT);
+    assert!(!s.try_get_in_flight_probed(big, 1, &NoProbe));
+    assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+    // Small adds do not check the limit (GUP-fast's guard does, before).
+    let s = V8::from_raw(near);
+    assert!(s.try_get(1));
+    // No reset: a stray that reaches PAGEREF_SATURATED stays.
+    let s = V8::from_raw(PAGEREF_SATURATED - 1);
+    assert!(!s.try_get_in_flight_probed(1, 1, &NoProbe));
+    assert_eq!(s.raw(), PAGEREF_SATURATED);
+}
+
+#[test]
+fn debug_vm_caller_put_refuses_without_writing() {
+    type V8Debug = SeriesV8DebugVm<StdAtomic>;
+    for (raw, nr) in [(PAGEREF_FROZEN_BIT, 1), (1, 2)] {
+        let s = V8Debug::from_raw(raw);
+        let p = RefusalProbe::default();
+        assert!(!s.put_caller_probed(nr, &p));
+        assert_eq!(p.refused.get(), Some(raw));
+        assert_eq!(s.raw(), raw);
+    }
+    let s = V8Debug::from_raw(2);
+    assert!(!s.put_caller(1) && s.put_caller(1));
+    assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
+}

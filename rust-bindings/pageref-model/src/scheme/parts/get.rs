@@ -3,7 +3,7 @@
 
 use super::{Get, InRcu, Reset};
 use crate::atom::Atom32;
-use crate::consts::{value_frozen, PAGEREF_FROZEN_BIT, PAGEREF_SATURATED};
+use crate::consts::{value_frozen, PAGEREF_FROZEN_BIT, PAGEREF_OWNED_LIMIT, PAGEREF_SATURATED};
 use crate::probe::{Op, Probe};
 use crate::scheme::traced::{
     traced_add, traced_cas, traced_cas_ordered, traced_read, traced_store, traced_sub,
@@ -65,8 +65,14 @@ impl Get for AddReturn {
 /// gives up as soon as it sees a frozen value (fully ordered on success,
 /// relaxed on failure); otherwise [`AddReturn`]'s tail: the add, success
 /// iff the result is `> 0`, and the reset of a saturated frozen result.
-pub struct ReadThenAdd;
-impl Get for ReadThenAdd {
+///
+/// `BOUNDED` (v8, patch 10 on): the cmpxchg loop also gives up when the
+/// add would bring the count to `PAGEREF_OWNED_LIMIT`
+/// (`v >= PAGEREF_OWNED_LIMIT - nr`); v8 has no reset (its recipes use
+/// [`NoReset`]: the strays of gets in flight stay below 2^29 for every
+/// `NR_CPUS`, and a failed add at or past `PAGEREF_SATURATED` only warns).
+pub struct ReadThenAdd<const BOUNDED: bool = false>;
+impl<const BOUNDED: bool> Get for ReadThenAdd<BOUNDED> {
     const C_NAME: &'static str = ADD_UNLESS_FROZEN;
     #[inline(always)]
     fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
@@ -82,7 +88,7 @@ impl Get for ReadThenAdd {
         if nr > mra {
             let mut v = seen;
             loop {
-                if value_frozen(v) {
+                if value_frozen(v) || (BOUNDED && v >= PAGEREF_OWNED_LIMIT.wrapping_sub(nr)) {
                     return false;
                 }
                 let new = v.wrapping_add(nr);
@@ -96,15 +102,15 @@ impl Get for ReadThenAdd {
     }
 }
 
-/// C (v8, patch 9 on): v7's [`ReadThenAdd`] inside a read-side
-/// section, the read through the add (and the reset of a saturated
-/// result): the answer of `lib/rcuref.c` to its "deconstruction race".
+/// C (v8, patch 10 on): v7's [`ReadThenAdd`], its large-add loop bounded by
+/// `PAGEREF_OWNED_LIMIT`, inside a read-side section, the read through the
+/// add: the answer of `lib/rcuref.c` to its "deconstruction race".
 /// Every transition that makes a struct page unwritable (HVO) or frees
 /// or re-initialises the memmap (memory offlining and hot-remove) first
 /// waits for a grace period, so a getter that read the page owned
 /// finishes its add before the page can become read-only or go away.
-pub type RcuReadThenAdd = InRcu<ReadThenAdd>;
-/// C (v8, patches 7 and 8): the cmpxchg-loop get inside a read-side
+pub type RcuReadThenAdd = InRcu<ReadThenAdd<true>>;
+/// C (v8, patches 8 and 9): the cmpxchg-loop get inside a read-side
 /// section.
 pub type RcuCasLoopGet = InRcu<CasLoopGet>;
 

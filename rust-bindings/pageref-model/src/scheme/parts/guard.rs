@@ -36,7 +36,7 @@ impl Guard for GuardOwnedLimit {
 
 // -- fsdax's idle test ------------------------------------------------------
 
-/// C (v7, and v8 before its patch 8): `dax_page_is_idle()` =
+/// C (v7, and v8 before its patch 9): `dax_page_is_idle()` =
 /// `page_ref_count(page) == 0` (and `dax_busy_page()`'s
 /// `folio_ref_count() - folio_mapcount()`): a frozen page and the
 /// transient 0 of a contended final put both count as idle.
@@ -49,7 +49,7 @@ impl Idle for IdleZero {
     }
 }
 
-/// C (v8, patch 8 on): `dax_page_is_idle()` = `page_ref_is_frozen(page)`;
+/// C (v8, patch 9 on): `dax_page_is_idle()` = `page_ref_is_frozen(page)`;
 /// a bare 0 is a final put in flight, busy until it freezes. Also
 /// `page_ref_is_frozen()` itself.
 pub struct IdleFrozen;

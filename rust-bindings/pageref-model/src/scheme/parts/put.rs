@@ -94,7 +94,7 @@ impl Put for SubThenCas {
     }
 }
 
-/// C (v8, patches 7 to 12): the generic put (a) inside a read-side
+/// C (v8, patches 8 to 13): the generic put (a) inside a read-side
 /// section, whole (its subtract is its first access).
 pub type RcuSubThenCas = InRcu<SubThenCas>;
 
@@ -127,7 +127,7 @@ impl Put for AssumeOwn {
 /// and, at 0, the `cmpxchg(0 -> FROZEN)`.
 ///
 /// * `S` = [`Bare`]: v7;
-/// * `S` = [`SectionFromSub`]: v8 (patch 13 on). The fast path runs while
+/// * `S` = [`SectionFromSub`]: v8 (patch 14 on). The fast path runs while
 ///   the caller's references still count, so the page cannot be freed
 ///   under it; after the subtract they no longer do, and the read-side
 ///   section keeps the struct page writable (and present) until the
@@ -163,14 +163,20 @@ pub type RcuReadThenCasDebugVm = ReadThenCas<SectionFromSub, true>;
 /// succeeds; true iff it stored `FROZEN`. It never stores 0. (Until
 /// 2026-11-29 22:15 UTC it started from `old = nr` without the read; the
 /// C changed because `page_frag_free()` mostly drops one reference of
-/// many, which then paid a failed cmpxchg first.)
-pub struct CasLoopFreeze;
-impl Put for CasLoopFreeze {
+/// many, which then paid a failed cmpxchg first.) `DEBUG_VM` (v8 built
+/// with `CONFIG_DEBUG_VM`): each attempt first refuses, without writing, a
+/// value that is frozen or below `nr`, as v8's generic put does.
+pub struct CasLoopFreeze<const DEBUG_VM: bool = false>;
+impl<const DEBUG_VM: bool> Put for CasLoopFreeze<DEBUG_VM> {
     const C_NAME: &'static str = "page_ref_sub_and_freeze";
     #[inline(always)]
     fn put<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool {
         let mut old = traced_read(rc, p, Op::Put, Self::C_NAME);
         loop {
+            if DEBUG_VM && (value_frozen(old) || old < nr) {
+                p.step(Op::Put, Self::C_NAME, Step::Refused { seen: old });
+                return false;
+            }
             let new = if old == nr {
                 PAGEREF_FROZEN_BIT
             } else {
