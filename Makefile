@@ -140,7 +140,7 @@ rust-compile-fail: build ## the Rust API's compile-fail cases (selftests/rust/co
 check-wide-resume: ## check-wide's resume logic on stand-in trees, without a build or a boot (seconds; make check)
 	scripts/wide/wide-resume-test.sh
 
-check-kunit-module: linux ## build with CONFIG_KUNIT=m beside the built-in Rust kernel crate: vmlinux must link (config/kunit-module.config)
+check-kunit-module: linux ## build with CONFIG_KUNIT=m beside the built-in Rust kernel crate: vmlinux must link (config/kunit-module.config; 20 min cold, not in check)
 	scripts/checks/kunit-module.sh
 
 codegen: linux ## generated code of folio_try_get()/folio_put() with and without the series (DEBUG_VM off)

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Builds the series with KUnit as a module beside the built-in Rust kernel
-# crate: config/kunit-module.config over config/lean.config, vmlinux and the
-# modules. The kernel crate is always built in, so whatever it calls in
+# crate: a small kernel of its own (config/kunit-module.config on
+# tinyconfig), vmlinux and the modules. The kernel crate is always built in, so whatever it calls in
 # KUnit must be compiled only with CONFIG_KUNIT=y; a call compiled under
 # plain cfg(CONFIG_KUNIT), which Kconfig also sets for m, leaves vmlinux
 # with undefined references to kunit.ko's functions, and the link fails.
@@ -17,7 +17,7 @@ set -euo pipefail
 VARIANT=${1:-kunit-module}
 BUILD=$OUTDIR/build/$VARIANT
 
-if ! EXTRA_CONFIG=$ROOT/config/kunit-module.config BUILD_TARGETS="vmlinux modules" \
+if ! BASE_CONFIG=$ROOT/config/kunit-module.config BUILD_TARGETS="vmlinux modules" \
 	"$ROOT/scripts/pipeline/build.sh" "$VARIANT"; then
 	undefined=$(grep -E "undefined (symbol|reference)" "$OUTDIR/logs/build-$VARIANT.log" 2>/dev/null | sort -u | head -5 || true)
 	[ -z "$undefined" ] || die "the kernel does not link with CONFIG_KUNIT=m and CONFIG_RUST=y:" \

@@ -5,6 +5,7 @@
 #
 #   scripts/pipeline/build.sh [variant]     variant: pageref (default) or baseline;
 #                                  the build folder is out/build/<variant>
+#   BASE_CONFIG=file               the fragment to use instead of config/lean.config
 #   EXTRA_CONFIG=file              another fragment merged after config/lean.config;
 #                                  its setting of an option replaces lean.config's
 #   BUILD_TARGETS="bzImage modules" what to build (default: bzImage)
@@ -18,7 +19,9 @@ set -euo pipefail
 VARIANT=${1:-pageref}
 BUILD=$OUTDIR/build/$VARIANT
 JOBS=${JOBS:-$(nproc)}
-FRAGMENTS=("$ROOT/config/lean.config")
+# BASE_CONFIG replaces the lean fragment for variants that need a small
+# kernel of their own (make check-kunit-module).
+FRAGMENTS=("${BASE_CONFIG:-$ROOT/config/lean.config}")
 [ -n "${EXTRA_CONFIG:-}" ] && FRAGMENTS+=("$EXTRA_CONFIG")
 
 [ -f "$LINUX/Makefile" ] || die "no kernel tree in $LINUX." "Run: make linux"
