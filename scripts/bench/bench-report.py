@@ -5,9 +5,19 @@
 Reads the `# BENCH <name> [param=value ...] <metric>=<value>` lines from
 the guest-*.ktap files of each boot's run folder (scripts/bench/bench.sh passes
 them, A's and B's), and prints, per benchmark and parameters: the median,
-min and max over boots of A and of B, and the ratio of the medians B/A.
-The last key=value of a line is the measured metric; the others identify
-the cell (e.g. threads=2).
+min and max over boots of A and of B, and B/A as the median of the per-pair
+ratios B_i/A_i over the alternating pairs, with a 95% bootstrap confidence
+interval over the pairs (percentile bootstrap of the median, resampling
+pairs with replacement, seeded per cell so that the same boots give the
+same report). A cell whose interval contains 1.0 is "no difference
+measured". The last key=value of a line is the measured metric; the others
+identify the cell (e.g. threads=2).
+
+Cells that carry a `shape=` parameter and ran on one side only (the put
+shapes of the pageref_bench module, which need the series) are compared
+within that side instead: per boot, each shape's figure over the reference
+shape's (--shape-ref, default c), with the same median and interval over
+the boots.
 
 The header records the date, the host, the guests' vCPUs and accelerator
 (from each run's boot.status, written by scripts/pipeline/boot.sh) and the commands.
@@ -19,6 +29,7 @@ import datetime
 import glob
 import os
 import platform
+import random
 import re
 import statistics
 import subprocess
@@ -79,20 +90,45 @@ def cell_text(vals):
     return f"{fmt(statistics.median(vals))} ({fmt(min(vals))}..{fmt(max(vals))})"
 
 
-def ranges(av, bv):
-    """Whether the two sides' min..max ranges overlap."""
-    if len(av) < 3 or len(bv) < 3:
-        return "n<3"
-    return "overlap" if max(av) >= min(bv) and max(bv) >= min(av) else "disjoint"
-
-
 def pair_ratios(runs, cell):
-    """min..max of B_i / A_i over the alternating pairs that both have the cell."""
-    rs = [b[cell] / a[cell] for (a, _), (b, _) in zip(runs["A"], runs["B"])
-          if cell in a and cell in b and a[cell] > 0]
-    if len(rs) < 2:
-        return "-"
-    return f"{min(rs):.2f}..{max(rs):.2f}"
+    """B_i / A_i over the alternating pairs that both have the cell."""
+    return [b[cell] / a[cell] for (a, _), (b, _) in zip(runs["A"], runs["B"])
+            if cell in a and cell in b and a[cell] > 0]
+
+
+def bootstrap_median(xs, key, resamples, level=0.95):
+    """(median, low, high): the percentile bootstrap interval of the median.
+
+    Resamples xs with replacement `resamples` times with a generator seeded
+    by `key`, so that the same data always give the same interval.
+    """
+    med = statistics.median(xs)
+    if len(xs) < 2:
+        return med, None, None
+    rng = random.Random(key)
+    n = len(xs)
+    meds = sorted(statistics.median(rng.choices(xs, k=n)) for _ in range(resamples))
+    tail = (1 - level) / 2
+    lo = meds[int(tail * (resamples - 1))]
+    hi = meds[int(round((1 - tail) * (resamples - 1)))]
+    return med, lo, hi
+
+
+def ratio_text(rs, key, resamples):
+    """'1.06 [1.05, 1.07] +-1.0%' and the verdict of a list of ratios."""
+    if not rs:
+        return "-", "-", "-"
+    med, lo, hi = bootstrap_median(rs, key, resamples)
+    if lo is None:
+        return f"{med:.3f}", "-", "one pair: no interval"
+    half = (hi - lo) / 2 / med * 100
+    if lo <= 1.0 <= hi:
+        verdict = "no difference measured"
+    elif lo > 1.0:
+        verdict = f"higher, x{med:.3f}"
+    else:
+        verdict = f"lower, x{med:.3f}"
+    return f"{med:.3f} [{lo:.3f}, {hi:.3f}]", f"+-{half:.1f}%", verdict
 
 
 def host_model():
@@ -127,6 +163,12 @@ def main():
     ap.add_argument("--load-before", default="", help="host load average before the run")
     ap.add_argument("--command", action="append", default=[],
                     help="a command that produced the run (repeatable)")
+    ap.add_argument("--resamples", type=int, default=10000,
+                    help="bootstrap resamples per cell (default 10000)")
+    ap.add_argument("--seed", default="pageref-bench",
+                    help="seed of the bootstrap (with the cell's name; default pageref-bench)")
+    ap.add_argument("--shape-ref", default="c",
+                    help="reference shape of the within-kernel comparison (default c)")
     a = ap.parse_args()
 
     problems = []
@@ -186,39 +228,90 @@ def main():
                      if accel == "TCG" else ": absolute figures depend on this host")
                   + "; only the B/A ratios of this one alternating run are compared.")
     out.append(caveat + "\n")
+    npairs = min(len(a.a), len(a.b))
     out.append(f"| benchmark | cell | metric (better) | A `{a.a_label}` median (min..max) {tag} "
-               f"| B `{a.b_label}` median (min..max) {tag} | B/A {tag} "
-               f"| B/A per pair, min..max | A, B ranges |")
+               f"| B `{a.b_label}` median (min..max) {tag} "
+               f"| B/A, median of {npairs} pairs [95% CI] {tag} | CI half-width | reading |")
     out.append("|---|---|---|---|---|---|---|---|")
+    one_side = {}
     for cell in cells:
         name, params, metric = cell
         av = [v[cell] for v, _ in runs["A"] if cell in v]
         bv = [v[cell] for v, _ in runs["B"] if cell in v]
+        if "shape=" in params and (not av or not bv):
+            side = "A" if av else "B"
+            if len(av or bv) != len(a.a if av else a.b):
+                problems.append(f"{name} {params}: in {len(av or bv)}/"
+                                f"{len(a.a if av else a.b)} {side} boots")
+            one_side.setdefault(side, []).append(cell)
+            continue
         if len(av) != len(a.a) or len(bv) != len(a.b):
             problems.append(f"{name} {params}: in {len(av)}/{len(a.a)} A boots and "
                             f"{len(bv)}/{len(a.b)} B boots")
-        ratio = "-"
-        if av and bv and statistics.median(av) > 0:
-            ratio = f"{statistics.median(bv) / statistics.median(av):.2f}"
+        ratio, half, verdict = ratio_text(pair_ratios(runs, cell),
+                                          f"{a.seed}:{name}:{params}:{metric}", a.resamples)
         better = BETTER.get(metric, "?")
         out.append(f"| {name} | {params or '-'} | {metric} ({better}) | {cell_text(av)} "
-                   f"| {cell_text(bv)} | {ratio} | {pair_ratios(runs, cell)} "
-                   f"| {ranges(av, bv)} |")
+                   f"| {cell_text(bv)} | {ratio} | {half} | {verdict} |")
     if not cells:
         out.append("| (no benchmark lines) | | | | | | | |")
     out.append("")
-    out.append("B/A per pair: the ratio of each B boot to the A boot just before it "
-               "(the boots alternate A, B, A, B, ...), lowest..highest; a range that "
-               "does not contain 1.00 is a difference that every pair of this run agrees on.")
+    out.append(f"B/A: the median over the {npairs} alternating pairs of the ratio of each B "
+               "boot to the A boot just before it (the boots alternate A, B, A, B, ...), with "
+               f"the 95% percentile-bootstrap interval of that median ({a.resamples} "
+               f"resamples of the pairs, seeded with '{a.seed}' and the cell's name: the same "
+               "boots always give the same interval). CI half-width: half the interval's "
+               "width, in percent of the median. *no difference measured*: the interval "
+               "contains 1.0; *higher*/*lower*: the whole interval lies above/below 1.0, "
+               "B's figure is higher/lower than A's (for ns_per_op, higher is slower).")
     out.append("")
-    out.append("A, B ranges: *overlap* when the min..max of A and of B overlap (the "
-               "difference is within this run's noise), *disjoint* when not, *n<3* "
-               "when a side has fewer than 3 boots (no spread to judge by).")
-    out.append("")
+    for side, side_cells in sorted(one_side.items()):
+        label = a.a_label if side == "A" else a.b_label
+        side_runs = runs[side]
+        out.extend(shape_table(side_cells, side_runs, label, tag, a))
     for p in problems:
         out.append(f"- PROBLEM: {p}")
     print("\n".join(out))
     return 1 if problems else 0
+
+
+def shape_table(side_cells, side_runs, label, tag, a):
+    """The within-kernel comparison of the cells that carry shape=."""
+    out = []
+    groups = {}
+    for cell in side_cells:
+        name, params, metric = cell
+        shape = re.search(r"shape=(\S+)", params).group(1)
+        rest = re.sub(r"\s*shape=\S+", "", params).strip()
+        groups.setdefault((name, rest, metric), {})[shape] = cell
+    out.append(f"Within `{label}` only (the cells need its kernel): each shape against "
+               f"shape {a.shape_ref}, per boot, median of {len(side_runs)} boots [95% CI].\n")
+    out.append(f"| benchmark | cell | metric (better) | shape | median (min..max) {tag} "
+               f"| shape / shape {a.shape_ref} [95% CI] | CI half-width | reading |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for key in sorted(groups, key=sort_key):
+        name, rest, metric = key
+        shapes = groups[key]
+        ref = shapes.get(a.shape_ref)
+        for shape in sorted(shapes):
+            cell = shapes[shape]
+            vals = [v[cell] for v, _ in side_runs if cell in v]
+            if shape == a.shape_ref or ref is None:
+                ratio, half, verdict = "(reference)" if ref else "-", "-", "-"
+            else:
+                rs = [v[cell] / v[ref] for v, _ in side_runs
+                      if cell in v and ref in v and v[ref] > 0]
+                ratio, half, verdict = ratio_text(
+                    rs, f"{a.seed}:{name}:{rest}:{shape}/{a.shape_ref}", a.resamples)
+            out.append(f"| {name} | {rest or '-'} | {metric} "
+                       f"({BETTER.get(metric, '?')}) | {shape} | {cell_text(vals)} "
+                       f"| {ratio} | {half} | {verdict} |")
+    out.append("")
+    out.append(f"Shape over shape {a.shape_ref}: the ratio of the two shapes' figures in the "
+               "same boot, so the boot-to-boot noise that both share cancels; "
+               "*no difference measured* when the interval contains 1.0.")
+    out.append("")
+    return out
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@
 #                   1..8, then powers of two, then NCPUS)
 #   MEM=size        UML memory (default 512M)
 #   BOOT_TIMEOUT=s  per boot (default: from the number of cells)
+#   UML_PIN=1       pin the UML process's threads, one per host CPU, in the
+#                   order they were created (thread i to host CPU i mod the
+#                   host's CPUs): UML's virtual CPU i is its thread i (the
+#                   main thread is CPU 0), and UML has no option of its own
+#                   for it. Needs taskset (util-linux). Default 0.
 #
 # Each boot's folder OUT/<label>-<i> holds console.log (everything the UML
 # process wrote), guest-pageref_bench.ktap (the benchmark's KTAP report:
@@ -77,7 +82,36 @@ else
 	done
 	[ "$last" -eq "$NCPUS" ] || cells=$((cells + 1))
 fi
-TIMEOUT=${BOOT_TIMEOUT:-$((3 * cells * SECS * 3 + 120))}
+# Up to 11 cases per thread count (pageref_bench.c: the base runs 5), each
+# its seconds, with room for a slow host.
+TIMEOUT=${BOOT_TIMEOUT:-$((11 * cells * SECS * 3 + 120))}
+PIN=${UML_PIN:-0}
+[ "$PIN" = 0 ] || command -v taskset >/dev/null || die "UML_PIN=1 needs taskset (util-linux)."
+
+# Pin the threads of the UML process started by timeout(1) (pid $1), one per
+# host CPU, once it has NCPUS of them; a line per thread in $2.
+pin_vcpus() {
+	local tpid=$1 log=$2 upid='' hosts tid i=0 try
+	local -a tids=()
+	hosts=$(nproc)
+	for try in $(seq 1 300); do
+		upid=$(awk '{ print $1 }' "/proc/$tpid/task/$tpid/children" 2>/dev/null || true)
+		if [ -n "$upid" ] && [ -d "/proc/$upid/task" ]; then
+			mapfile -t tids < <(find "/proc/$upid/task" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -n)
+			[ "${#tids[@]}" -lt "$NCPUS" ] || break
+		fi
+		sleep 0.1
+	done
+	if [ "${#tids[@]}" -lt "$NCPUS" ]; then
+		echo "not pinned: found ${#tids[@]} of $NCPUS threads after $try tries" >"$log"
+		return 0
+	fi
+	: >"$log"
+	for tid in "${tids[@]}"; do
+		taskset -pc $((i % hosts)) "$tid" >>"$log" 2>&1 || echo "thread $tid: taskset failed" >>"$log"
+		i=$((i + 1))
+	done
+}
 
 mkdir -p "$OUT"
 : >"$OUT/runs.txt"
@@ -95,8 +129,20 @@ for i in $(seq 1 "$REPS"); do
 		rc=0
 		# bash's time keyword: the UML process's host CPU time (all its threads).
 		TIMEFORMAT='%U %S'
-		{ time timeout "$TIMEOUT" "${KERNELS[$side]}" "${args[@]}" \
-			</dev/null >"$run/console.log" 2>&1 || rc=$?; } 2>"$run/cpu-time"
+		if [ "$PIN" = 0 ]; then
+			{ time timeout "$TIMEOUT" "${KERNELS[$side]}" "${args[@]}" \
+				</dev/null >"$run/console.log" 2>&1 || rc=$?; } 2>"$run/cpu-time"
+		else
+			{ time {
+				timeout "$TIMEOUT" "${KERNELS[$side]}" "${args[@]}" \
+					</dev/null >"$run/console.log" 2>&1 &
+				tpid=$!
+				pin_vcpus "$tpid" "$run/pin.txt" &
+				ppid=$!
+				wait "$tpid" || rc=$?
+				wait "$ppid" || true
+			}; } 2>"$run/cpu-time"
+		fi
 		elapsed=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
 		cpu=$(awk '{printf "%.1f", $1 + $2}' "$run/cpu-time")
 		sed -n 's/^.*pageref_bench: //p' "$run/console.log" | grep -v '^halting$' \
