@@ -7,13 +7,17 @@
 # with CONFIG_DEBUG_VM=y (a correctness run: every test point ok, no kernel
 # warning), then boots the two numbers kernels alternately
 # (scripts/bench/uml-bench-run.sh) and turns the `# BENCH` lines into the A/B
-# table of scripts/bench/bench-report.py: median and min..max per side, B/A, and
-# the per-pair B/A range. The report is kept in out/uml-bench/<stamp>/ and
-# appended to Documentation/benchmarks.md.
+# table of scripts/bench/bench-report.py: median and min..max per side, and B/A
+# as the median of the per-pair ratios with its 95% bootstrap interval. The
+# report is kept in out/uml-bench/<stamp>/ and appended to
+# Documentation/benchmarks.md.
 #
 # Each boot runs, per thread count (one kthread per virtual CPU):
 # folio_try_get() + folio_put() on one shared folio and on a folio per
-# thread, and the final folio_put() of freshly allocated folios.
+# thread, the final folio_put() of freshly allocated folios,
+# page_frag_free() of frags of one page_frag_cache, get_page() +
+# __free_pages() on one page, and (the series only) the generic put's
+# shapes a, b and c on a shared and on a private page.
 #
 #   scripts/bench/uml-bench.sh          (make bench-uml)
 #   REPS=n                        boots per kernel (default 5)
@@ -21,6 +25,8 @@
 #   BENCH_SECONDS=s               seconds per cell (default 3)
 #   BENCH_THREADS="1,2"           thread counts (default 1..NCPUS, the module's rule)
 #   UML_BUILD=0                   use the kernels already in out/build/uml-*
+#   UML_PIN=1                     pin each UML vCPU thread to a host CPU
+#                                 (scripts/bench/uml-bench-run.sh)
 #   BENCH_DOC=file                where the report is appended (default
 #                                 Documentation/benchmarks.md; empty: nowhere)
 #
@@ -70,7 +76,7 @@ log "A/B: $REPS boots each of uml-base and uml-series, $NCPUS CPUs, ${BENCH_SECO
 	die "a benchmark boot failed: its figures are not used." "See $RESULT_DIR/runs.txt"
 
 # 3. Report.
-cmd="REPS=$REPS NCPUS=$NCPUS BENCH_SECONDS=$BENCH_SECONDS${BENCH_THREADS:+ BENCH_THREADS=$BENCH_THREADS} make bench-uml"
+cmd="REPS=$REPS NCPUS=$NCPUS BENCH_SECONDS=$BENCH_SECONDS${BENCH_THREADS:+ BENCH_THREADS=$BENCH_THREADS}${UML_PIN:+ UML_PIN=$UML_PIN} make bench-uml"
 runs_a=()
 runs_b=()
 for i in $(seq 1 "$REPS"); do

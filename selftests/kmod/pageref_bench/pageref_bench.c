@@ -65,8 +65,9 @@
  *             if it fails, atomic_sub_return() and, at 0, cmpxchg(0, FROZEN)
  *   shape=c   v8's page_ref_sub_and_test(): read; cmpxchg(nr -> FROZEN)
  *             only if the count read nr; else the same subtract
- *   shape=a   atomic_sub_and_test(), the base's put (a reference point: it
- *             is not a correct put with the frozen bit)
+ *   shape=a   subtract first, cmpxchg(0, FROZEN) at zero: v8's fallback
+ *             alone (a non-final put is the base's single decrement, a
+ *             final put two atomics)
  *
  *   # BENCH put_shape_shared shape=S threads=T ns_per_op=X
  *             all T threads on one page: page_ref_inc() + a non-final put
@@ -291,10 +292,14 @@ static __always_inline bool pb_put_sub(atomic_t *ref, int nr)
 	return ret;
 }
 
-/* (a) the base's put: one decrement (not a correct put with the series). */
+/*
+ * (a) subtract first, cmpxchg(0 -> FROZEN) only at zero: v8's fallback path
+ * alone. A non-final put is the base's one decrement; a final put is two
+ * atomics.
+ */
 static __always_inline bool pb_put_shape_a(atomic_t *ref, int nr)
 {
-	return atomic_sub_and_test(nr, ref);
+	return pb_put_sub(ref, nr);
 }
 
 /* (b) cmpxchg(nr -> FROZEN) first, no read; else the subtract. */
