@@ -6,7 +6,7 @@
 //! counterexample with its trace.
 
 use crate::atom::LoomAtomic;
-use crate::scheme::{RefScheme, GUP_MAX_REFS, PAGEREF_FROZEN_BIT};
+use crate::scheme::{RefScheme, GUP_MAX_REFS, PAGEREF_FROZEN_BIT, PAGEREF_OWNED_LIMIT};
 use crate::world::{
     in_flight_getter, in_flight_walker, pfn_walker, speculative_getter, Coverage, Dtor, Failure,
     Init, Setup, Th, World,
@@ -78,6 +78,19 @@ pub enum Scenario {
     /// `NR_CPUS - 2` have landed, none has reset yet; two more land in the
     /// model. Shows what `PAGEREF_MAX_RACY_ADD` is for.
     GupStrays,
+    /// Slow GUP (`try_grab_folio()`) racing a freeze and a final put: S
+    /// holds the page table's reference (it runs under the page table
+    /// lock), takes one more for user space, uses it and drops both; O
+    /// holds the page cache's reference, tries `page_ref_freeze(1)`
+    /// (unfreezing again if it wins) and puts it. Either put may be the
+    /// final one.
+    SlowGupRace,
+    /// Adds near the owned limit: S holds `PAGEREF_OWNED_LIMIT - 2^18`
+    /// references (a page user space has pinned that often) and takes one
+    /// more with slow GUP; a GUP-fast get of 2^18 (guard, get, use, put)
+    /// races. v7's slow GUP checks the count, then adds: the GUP-fast add
+    /// can land in between, and S's add then starts at the limit.
+    GupRaceLimit,
     /// R16 (HVO): P and X hold the last two references; P's generic put
     /// reads 2 and takes the slow path (subtract, then `cmpxchg(0 ->
     /// FROZEN)`); X puts, reads the count and, if the page is free, hands
@@ -127,7 +140,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 23] = [
+    pub const ALL: [Scenario; 25] = [
         Scenario::PutVsGet,
         Scenario::FreezeVsGet,
         Scenario::UnfreezeVsStray,
@@ -136,6 +149,8 @@ impl Scenario {
         Scenario::GveBias,
         Scenario::GupNearLimit,
         Scenario::GupStrays,
+        Scenario::SlowGupRace,
+        Scenario::GupRaceLimit,
         Scenario::OverflowReset,
         Scenario::AbaOwnerDtor,
         Scenario::AbaPageDtor,
@@ -171,6 +186,8 @@ impl Scenario {
             Scenario::GupNearLimit => "gup-near-limit",
             Scenario::Thaw => "thaw",
             Scenario::GupStrays => "gup-strays",
+            Scenario::SlowGupRace => "slow-gup-race",
+            Scenario::GupRaceLimit => "gup-race-limit",
             Scenario::HvoVsGet => "hvo-vs-get (R16)",
             Scenario::HotremoveVsGet => "hotremove-vs-get (R16)",
             Scenario::AbaHvo => "aba-hvo (R16)",
@@ -304,6 +321,10 @@ impl Scenario {
             | Scenario::FrozenReader => Init::Owned { refs: 2 },
             Scenario::HvoVsGet => Init::Owned { refs: 1 },
             Scenario::HotremoveVsGet => Init::OwnedPublished,
+            Scenario::SlowGupRace => Init::Owned { refs: 2 },
+            Scenario::GupRaceLimit => Init::Owned {
+                refs: GUP_RACE_REFS,
+            },
         }
     }
 
@@ -360,6 +381,13 @@ impl Scenario {
                 ("W", pfn_walker::<S>),
             ],
             Scenario::GupStrays => vec![("G1", in_flight_gup::<S>), ("G2", in_flight_gup::<S>)],
+            Scenario::SlowGupRace => vec![
+                ("S", slow_gup_then_unmap::<S>),
+                ("O", freezer_then_put::<S>),
+            ],
+            Scenario::GupRaceLimit => {
+                vec![("S", slow_gup_near_limit::<S>), ("G", gup_fast_getter::<S>)]
+            }
             Scenario::HvoVsGet => vec![("O", put_then_hvo::<S>), ("W", pfn_walker::<S>)],
             Scenario::HotremoveVsGet => vec![
                 ("O", remove_put_then_hot_remove::<S>),
@@ -426,6 +454,44 @@ impl Scenario {
 /// GUP-fast get of [`GUP_MAX_REFS`] more reaches `2^31`, which reads as
 /// frozen.
 pub const GUP_OWNER_REFS: u32 = PAGEREF_FROZEN_BIT - GUP_MAX_REFS;
+
+/// The references S holds in [`Scenario::GupRaceLimit`]: one GUP-fast get
+/// of [`GUP_MAX_REFS`] more brings the count to `PAGEREF_OWNED_LIMIT`.
+pub const GUP_RACE_REFS: u32 = PAGEREF_OWNED_LIMIT - GUP_MAX_REFS;
+
+/// Slow GUP under the page table lock (`follow_page_pte()` ..
+/// `try_grab_folio(folio, 1, FOLL_GET)`): the thread's own reference is
+/// the page table's; use the page, `put_page()` it, and then the unmap
+/// drops the page table's reference (`zap_pte_range()`: a generic put).
+fn slow_gup_then_unmap<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if th.grab(1) {
+        th.use_page(None);
+        th.put(Dtor::PageState);
+    }
+    th.put(Dtor::PageState);
+}
+
+/// The page cache's holder tries to freeze the page with the count it
+/// expects when nobody else uses it (`folio_ref_freeze(folio, 1)`, as
+/// `__remove_mapping()` does), unfreezes it again if it wins, and puts.
+fn freezer_then_put<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if th.freeze(1) {
+        th.use_page(None);
+        th.unfreeze(1);
+    }
+    th.put(Dtor::PageState);
+}
+
+/// S of [`Scenario::GupRaceLimit`]: slow GUP takes one more reference on a
+/// page that holds [`GUP_RACE_REFS`], uses it and puts it; then drops the
+/// rest.
+fn slow_gup_near_limit<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    if th.grab(1) {
+        th.use_page(None);
+        th.put(Dtor::PageState);
+    }
+    th.put_n(GUP_RACE_REFS, Dtor::PageState);
+}
 
 fn owner_remove_put<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     th.unpublish();

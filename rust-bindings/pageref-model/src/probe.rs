@@ -39,6 +39,11 @@ pub enum Op {
     SetFrozen,
     /// `page_ref_is_frozen()`.
     IsFrozen,
+    /// Slow GUP's add of the references it takes for user space
+    /// (`try_grab_folio()`: v8's `folio_ref_add_bounded()`, before it a
+    /// check of the count and a `folio_ref_add()`), on a page whose caller
+    /// holds a reference.
+    Grab,
     /// `__init_single_page()`: memory online re-initialises the struct
     /// page of an offlined page (`mm_zero_struct_page()`, then
     /// `init_page_count()`).
@@ -67,6 +72,11 @@ pub enum Step {
     /// references than it drops); it warns (`VM_WARN_ON_ONCE_PAGE`) and
     /// returns without writing.
     Refused { seen: u32 },
+    /// `CONFIG_DEBUG_VM` (v8): a failed get's add returned `seen`, which
+    /// is at or past `PAGEREF_SATURATED` (or 0, the wrap), or whose old
+    /// value was owned (an owned count carried into the frozen bit); it
+    /// warns (`VM_WARN_ON_ONCE_PAGE`) and goes on.
+    Warned { seen: u32, nr: u32 },
 }
 
 /// Receives the accesses of one thread, and stands for the one kernel

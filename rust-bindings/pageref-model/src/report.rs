@@ -52,7 +52,10 @@ schemes! {
                grace periods before HVO, offlining and hot-remove, fsdax idle only when \
                frozen, the large-add loop bounded, no reset";
     SeriesV8DebugVm: "v8 built with CONFIG_DEBUG_VM: both final puts refuse, without writing, \
-                      a put on a frozen page";
+                      a put on a frozen page; a failed get warns past PAGEREF_SATURATED";
+    SeriesV8Cpus8192: "v8 built with NR_CPUS=8192: GUP-fast's 2^18 take the bounded cmpxchg \
+                       loop";
+    SeriesV8Cpus2: "v8 built with NR_CPUS=2: PAGEREF_MAX_RACY_ADD = 2^28";
     SeriesSubCas: "v7 with every final put (a): sub, then cmpxchg(0 -> FROZEN)";
     SeriesAssumeOwn: "v7 with every final put (b): cmpxchg(nr -> FROZEN), else (a)";
     SeriesReadCas: "v7 with every final put (c): read, cmpxchg if nr, else (a)";
@@ -80,6 +83,9 @@ schemes! {
     V8IdleZero: "v8, fsdax keeps v7's idle test (a count of 0)";
     V8ThawByIncDebugVm: "v8 with CONFIG_DEBUG_VM, fsdax takes its reference with \
                          folio_ref_inc()";
+    V8GrabCheckThenAdd: "v8, slow GUP keeps v7's check of the owned limit before its add";
+    V8NoLargeAddCasDebugVm: "v8 at NR_CPUS=8192 with CONFIG_DEBUG_VM, without the get's cmpxchg \
+                             loop for nr > PAGEREF_MAX_RACY_ADD";
 }
 
 /// Run `sc` for the scheme called `scheme` (one of [`SCHEMES`]) with the

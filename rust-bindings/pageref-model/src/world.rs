@@ -647,6 +647,26 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
         g.refs += nr;
     }
 
+    /// Slow GUP (`try_grab_folio()`) takes `nr` references for user space
+    /// on a page the thread holds a reference to (the page table's, under
+    /// its lock); false when refused.
+    pub fn grab(&self, nr: u32) -> bool {
+        let g = self.ghost();
+        if g.free || g.frozen || g.refs == 0 {
+            self.violate(g, "try_grab_folio() on a page that is not owned".into());
+        }
+        drop(g);
+        let ok = self.w.page.grab_probed(nr, self);
+        let mut g = self.ghost();
+        if ok {
+            g.refs += nr;
+            self.note(&mut g, format!("  -> took {} references", Hex(nr)));
+        } else {
+            self.note(&mut g, "  -> refused (-ENOMEM)".into());
+        }
+        ok
+    }
+
     /// `page_ref_count()` read by a thread that holds references: it must
     /// not read 0 (its own references are in the count).
     pub fn count_held(&self) -> u32 {
@@ -1024,6 +1044,11 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                 "{c_name}: read {} and refuses the put (CONFIG_DEBUG_VM)",
                 Hex(seen)
             ),
+            Step::Warned { seen, nr } => format!(
+                "{c_name}: the failed add of {} returned {} and warns (CONFIG_DEBUG_VM)",
+                Hex(nr),
+                Hex(seen)
+            ),
             Step::WindowClose => String::new(),
             Step::Released { .. } => String::new(),
         };
@@ -1065,6 +1090,43 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                 Hex(seen)
             );
             self.violate(g, msg);
+        }
+        // CONFIG_DEBUG_VM's warning in the get: a correct tree never warns
+        // (property 9).
+        if let Step::Warned { seen, nr } = step {
+            let why = if crate::scheme::value_frozen(seen.wrapping_sub(nr)) {
+                "at or past PAGEREF_SATURATED: the strays of gets in flight exceeded their bound"
+            } else {
+                "from an owned count: the add carried it into the frozen bit"
+            };
+            let msg = format!(
+                "CONFIG_DEBUG_VM warns (VM_WARN_ON_ONCE_PAGE): a failed get left {}, {why}",
+                Hex(seen)
+            );
+            self.violate(g, msg);
+        }
+        // Slow GUP's references for user space: its add must not start on a
+        // count at or past the limit its check refuses (property 10). A
+        // preemptible caller that checked, then added, passes the limit
+        // together with every other task that checked before it; v8 checks
+        // and adds in one cmpxchg.
+        if op == Op::Grab {
+            let added_on = match step {
+                Step::Rmw { old, .. } => Some(old),
+                Step::Cas { expect, seen, .. } if seen == expect => Some(expect),
+                _ => None,
+            };
+            if let Some(old) = added_on {
+                if S::is_owned_value(old) && old >= S::GRAB_LIMIT {
+                    let msg = format!(
+                        "{c_name} adds to a count of {}, at or past the limit {} that its check \
+                         refuses: another add landed between its check and its add",
+                        Hex(old),
+                        Hex(S::GRAB_LIMIT)
+                    );
+                    self.violate(g, msg);
+                }
+            }
         }
         // Property 5: the zero state is transient (frozen-bit schemes only).
         if S::ZERO_TRANSIENT && !g.free {
@@ -1116,7 +1178,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                 if !S::is_owned_value(v) && !in_window_zero {
                     let why = match op {
                         _ if !crate::scheme::value_frozen(v) => "it no longer reads as owned",
-                        Op::TryGet | Op::Add | Op::Thaw => {
+                        Op::TryGet | Op::Add | Op::Thaw | Op::Grab => {
                             "the count crossed INT_MAX and the page reads as frozen"
                         }
                         _ => "the page reads as frozen while it has owners",

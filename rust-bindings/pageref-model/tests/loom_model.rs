@@ -49,6 +49,12 @@ const WRAPPED: Option<&str> = Some("the word of a free page became 0: it is no l
 const UNPUBLISHED: Option<&str> = Some("the unfreeze did not publish it");
 // CONFIG_DEBUG_VM caught a put on a page that is not owned.
 const REFUSED: Option<&str> = Some("CONFIG_DEBUG_VM refuses a put");
+// CONFIG_DEBUG_VM's warning in the get: the strays passed PAGEREF_SATURATED.
+const WARNS: Option<&str> = Some("CONFIG_DEBUG_VM warns (VM_WARN_ON_ONCE_PAGE): a failed get left");
+// Slow GUP checked the owned limit, then added: a GUP-fast add landed in
+// between, and its add starts at the limit.
+const STALE_CHECK: Option<&str> =
+    Some("adds to a count of OWNED_LIMIT, at or past the limit OWNED_LIMIT that its check refuses");
 
 use Scenario::*;
 
@@ -73,13 +79,21 @@ const V6_PATCH2: Cells = &[
 // that life ends with a caller-context or a generic put), the bare 0 of
 // HVO's struct pages, gve's INT_MAX bias and the dead GUP-fast guard; R16's
 // stale write and R17's revived zero.
+//
+// v6's slow GUP checks only for a count that reads `<= 0`, 2^31 away from
+// gup-race-limit's counts: its check-then-add is the same race, not shown
+// there.
 const SERIES_V6: Cells = &[
     (ZeroedVsWalker, BARE_GET),
     (GveBias, CROSSED),
     (GupNearLimit, CROSSED),
+    (GupRaceLimit, H),
     (AbaOwnerDtor, ABA),
     (AbaMixed, ABA),
 ];
+// v7's slow GUP from its patch 3 on: the owned limit is checked, then the
+// add made (v8 checks and adds in one cmpxchg).
+const V7_GRAB: Cells = &[(GupRaceLimit, STALE_CHECK)];
 // v7 at each commit where the protocol changes. Patches 3-4: the
 // cmpxchg-loop get refuses the transient 0 (no ABA although every final
 // put is shape (a)), and v7's fixes are in from the start. Patch 5: the
@@ -93,6 +107,7 @@ const SERIES_V6: Cells = &[
 // v7, and v7 with any part that the R16 and R17 scenarios do not touch
 // replaced:
 const V7: Cells = &[
+    (GupRaceLimit, STALE_CHECK),
     (HvoVsGet, READ_ONLY),
     (HotremoveVsGet, GONE),
     (AbaHvo, STALE_RO),
@@ -130,6 +145,7 @@ const NO_CAS: Cells = &[
     (AllocVsStray, DOUBLE),
     (GveBias, DOUBLE),
     (GupNearLimit, DOUBLE),
+    (GupRaceLimit, DOUBLE),
     (OverflowReset, DOUBLE),
     (AbaOwnerDtor, DOUBLE),
     (AbaPageDtor, DOUBLE),
@@ -148,6 +164,7 @@ const RESET_STORE: Cells = &[(OverflowReset, RESET_OVER_OWNED)];
 const UNFREEZE_ADD: Cells = &[
     (FreezeVsGet, PUT_FROZEN),
     (UnfreezeVsStray, PUT_FROZEN),
+    (SlowGupRace, PUT_FROZEN),
     (OverflowReset, PUT_FROZEN),
 ];
 const BARE_ZERO: Cells = &[(ZeroedVsWalker, BARE_GET)];
@@ -212,15 +229,20 @@ const V8_IDLE_ZERO: Cells = &[(DaxIdle, REVIVED)];
 // generic put finds the folio frozen and is refused without writing (v7
 // without CONFIG_DEBUG_VM subtracts: PUT_FROZEN in broken:thaw-by-inc).
 const V8_DEBUG_THAW_BY_INC: Cells = &[(Thaw, REFUSED)];
+// v8 at NR_CPUS=8192 with CONFIG_DEBUG_VM, without the get's cmpxchg loop:
+// the strays of 8190 GUP-fast gets in flight pass PAGEREF_SATURATED, and the
+// get's debug check warns before the word wraps.
+const V8_DEBUG_NO_LARGE_ADD_CAS: Cells = &[(GupStrays, WARNS)];
 
 /// The rows `make model-deep` (`PAGEREF_MODEL_DEEP=1`) checks at the deep
 /// bounds; it skips the others.
-const DEEP_ROWS: [&str; 10] = [
+const DEEP_ROWS: [&str; 11] = [
     "mainline",
     "series-v6",
     "series@6",
     "series",
     "series-v8",
+    "series-v8-8192cpus",
     "series+casput",
     "broken:v8-put-outside-rcu",
     "broken:v8-put-section-after-sub",
@@ -306,8 +328,8 @@ rows! {
     assume_one: "assume-1" => [MAINLINE, ASSUME_ONE];
     v6_at_patch2: "v6@patch2" => [MAINLINE, V6_PATCH2];
     series_v6: "series-v6" => [V7, SERIES_V6];
-    series_at_3: "series@3" => [MAINLINE];
-    series_at_5: "series@5" => [MAINLINE];
+    series_at_3: "series@3" => [MAINLINE, V7_GRAB];
+    series_at_5: "series@5" => [MAINLINE, V7_GRAB];
     series_at_6: "series@6" => [V7];
     series: "series" => [V7];
     series_8192cpus: "series-8192cpus" => [V7];
@@ -318,6 +340,8 @@ rows! {
     series_v8_at_10: "series-v8@10" => [V8];
     series_v8: "series-v8" => [V8];
     series_v8_debug_vm: "series-v8-debug-vm" => [V8];
+    series_v8_8192cpus: "series-v8-8192cpus" => [V8];
+    series_v8_2cpus: "series-v8-2cpus" => [V8];
     series_sub_cas: "series+sub-cas" => [V7, SUB_CAS];
     series_assume_own: "series+assume-own" => [V7];
     series_read_cas: "series+read-cas" => [V7];
@@ -346,6 +370,8 @@ rows! {
     broken_v8_no_offline_gp: "broken:v8-no-offline-gp" => [V8_NO_OFFLINE_GP];
     broken_v8_idle_zero: "broken:v8-idle-zero" => [V8_IDLE_ZERO];
     broken_v8_thaw_by_inc_debug_vm: "broken:v8-thaw-by-inc-debug-vm" => [V8_DEBUG_THAW_BY_INC];
+    broken_v8_grab_check_then_add: "broken:v8-grab-check-then-add" => [V7_GRAB];
+    broken_v8_no_large_add_cas_debug_vm: "broken:v8-no-large-add-cas-debug-vm" => [V8_DEBUG_NO_LARGE_ADD_CAS];
 }
 
 /// Every scheme of the table has a test above, in table order.
@@ -559,4 +585,32 @@ fn v7_stray_scenarios_reach_strays_and_reset() {
     }
     let o = check_by_name("series", Scenario::ZeroedVsWalker);
     assert!(!o.found() && o.stray_executions == 0);
+}
+
+/// Slow GUP near the owned limit: v7's counterexample is the stale check
+/// (S read the count below the limit, GUP-fast's add took it to the limit,
+/// then S added), and v8's bounded add holds; at 8192 CPUs GUP-fast's own
+/// get is v8's bounded cmpxchg loop, which refuses there.
+#[test]
+fn gup_race_limit_shape() {
+    QUIET.call_once(pageref_model::check::quiet_counterexamples);
+    let o = check_by_name("series", Scenario::GupRaceLimit);
+    let Verdict::Counterexample(f) = &o.verdict else {
+        panic!("v7 must show slow GUP's stale check");
+    };
+    println!("{}", f.render());
+    assert!(f.message.starts_with("[S] try_grab_folio"), "{}", f.message);
+    let t = f.trace.join("\n");
+    let pos = |needle: &str| {
+        t.find(needle)
+            .unwrap_or_else(|| panic!("trace lacks `{needle}`:\n{t}"))
+    };
+    let s_check = pos("S  try_grab_folio: folio_ref_count: read OWNED_LIMIT-262144");
+    let g_add = pos("G  page_ref_add_unless_frozen: OWNED_LIMIT-262144 -> OWNED_LIMIT");
+    let s_add = pos("S  try_grab_folio: folio_ref_add: OWNED_LIMIT -> ");
+    assert!(s_check < g_add && g_add < s_add, "{t}");
+    for fixed in ["series-v8", "series-v8-8192cpus", "series-v8-2cpus"] {
+        let o = check_by_name(fixed, Scenario::GupRaceLimit);
+        assert!(!o.found(), "{fixed} must hold: {}", o.summary());
+    }
 }

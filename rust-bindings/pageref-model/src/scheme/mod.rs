@@ -7,8 +7,9 @@
 //! in [`ZeroDead`]. The frozen-bit schemes are *composed*: a [`Recipe`]
 //! names one part per concern (how a speculative get is done, how a generic
 //! final put and a caller-context final put freeze the page, how stray adds
-//! are reset, how a page is unfrozen and thawed, how GUP-fast guards against
-//! overflow, how fsdax decides that a page is idle, what a struct page built
+//! are reset (v6 and v7; v8 has no reset), how a page is unfrozen and
+//! thawed, how GUP-fast guards against overflow, how slow GUP takes its
+//! references for user space, how fsdax decides that a page is idle, what a struct page built
 //! from zeroed memory holds, how far a driver biases its pages, which grace
 //! periods the tree waits for), and [`FrozenBit`] runs the recipe. Each part
 //! is a small type beside its siblings in [`parts`] (one file per concern:
@@ -99,8 +100,12 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     const ZERO_TRANSIENT: bool;
     /// The value of a page sitting in the allocator right after it was freed.
     const FREE_VALUE: u32;
-    /// A frozen value with as many stray adds as the scheme tolerates before
-    /// its overflow reset triggers (the value itself for the zero schemes).
+    /// A frozen value with as many stray adds as the scheme tolerates, less
+    /// the two gets in flight of the overflow scenario: just below where
+    /// its overflow reset triggers (`PAGEREF_SATURATED - 1`), or, for a
+    /// tree without a reset whose strays are bounded per CPU and context
+    /// (v8), that bound less two (`FROZEN + 2^29 + 4 * NR_CPUS - 2`); the
+    /// value itself for the zero schemes.
     const NEAR_LIMIT_FROZEN: u32;
     /// What a struct page built from zeroed memory holds once the tree has
     /// initialised it (HVO's shared vmemmap tail pages).
@@ -113,6 +118,11 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     const GRACE_PERIODS: GracePeriods;
     /// `CONFIG_NR_CPUS` of the tree (it sets `PAGEREF_MAX_RACY_ADD`).
     const NR_CPUS: u32;
+    /// The count at or past which slow GUP's check refuses
+    /// (`PAGEREF_OWNED_LIMIT` in v7 and v8; the frozen bit, i.e. a count
+    /// that reads negative, in mainline and v6). A successful add of slow
+    /// GUP that starts there passed a check that was stale.
+    const GRAB_LIMIT: u32;
 
     /// The word of a free page (`FROZEN`, or 0) after `n` GUP-fast gets of
     /// `nr` references, all in flight (each read the page owned before it
@@ -167,6 +177,11 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     fn count_probed<P: Probe>(&self, p: &P) -> u32;
     /// Plain add on an owned page. C: `page_ref_add()` / `page_ref_inc()`.
     fn add_probed<P: Probe>(&self, nr: u32, p: &P);
+    /// Slow GUP's references for user space, on a page whose caller holds
+    /// a reference; false when refused. C: `try_grab_folio()` with
+    /// `FOLL_GET` (and `FOLL_PIN`'s add): v8's `folio_ref_add_bounded()`,
+    /// before it a check of `folio_ref_count()` and a `folio_ref_add()`.
+    fn grab_probed<P: Probe>(&self, nr: u32, p: &P) -> bool;
     /// A free page handed out as a tail page (of a HugeTLB folio, whose
     /// struct pages HVO then remaps read-only), or a page that memory
     /// online hands to the page allocator. C: `set_page_count_as_frozen()`
@@ -266,6 +281,8 @@ pub trait Recipe: Send + Sync + 'static {
     type Thaw: parts::Thaw;
     /// GUP-fast's overflow guard.
     type Guard: parts::Guard;
+    /// Slow GUP's add (`try_grab_folio()`).
+    type Grab: parts::Grab;
     /// fsdax's idle test.
     type Idle: parts::Idle;
     /// What zeroed struct pages hold.
@@ -298,11 +315,16 @@ impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
     const NAME: &'static str = K::NAME;
     const ZERO_TRANSIENT: bool = true;
     const FREE_VALUE: u32 = PAGEREF_FROZEN_BIT;
-    const NEAR_LIMIT_FROZEN: u32 = PAGEREF_SATURATED - 1;
+    const NEAR_LIMIT_FROZEN: u32 = if <K::Reset as parts::Reset>::BOUNDED_PER_CPU {
+        PAGEREF_FROZEN_BIT + (1 << 29) + 4 * K::NR_CPUS - 2
+    } else {
+        PAGEREF_SATURATED - 1
+    };
     const ZEROED_STRUCT_PAGE: u32 = K::Zeroed::VALUE;
     const DRIVER_BIAS: u32 = K::DRIVER_BIAS;
     const GRACE_PERIODS: GracePeriods = K::GRACE_PERIODS;
     const NR_CPUS: u32 = K::NR_CPUS;
+    const GRAB_LIMIT: u32 = <K::Grab as parts::Grab>::LIMIT;
 
     fn free_with_strays(k: u32) -> u32 {
         PAGEREF_FROZEN_BIT + k
@@ -409,6 +431,11 @@ impl<A: Atom32, K: Recipe> RefScheme for FrozenBit<A, K> {
     #[inline(always)]
     fn add_probed<P: Probe>(&self, nr: u32, p: &P) {
         plain_add(&self.rc, nr, p)
+    }
+
+    #[inline(always)]
+    fn grab_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
+        <K::Grab as parts::Grab>::grab(&self.rc, nr, p)
     }
 
     /// C: `set_page_count_as_frozen()` = `atomic_set(PAGEREF_FROZEN)`.

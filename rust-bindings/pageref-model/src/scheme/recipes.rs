@@ -18,7 +18,8 @@ macro_rules! recipe {
         $recipe:ident, $alias:ident = $name:literal like $base:ty {
             $(get: $get:ty,)? $(put: $put:ty,)? $(caller_put: $cput:ty,)?
             $(reset: $reset:ty,)? $(unfreeze: $unfreeze:ty,)? $(thaw: $thaw:ty,)?
-            $(guard: $guard:ty,)? $(idle: $idle:ty,)? $(zeroed: $zeroed:ty,)?
+            $(guard: $guard:ty,)? $(grab: $grab:ty,)? $(idle: $idle:ty,)?
+            $(zeroed: $zeroed:ty,)?
             $(bias: $bias:expr,)? $(gp: $gp:expr,)? $(nr_cpus: $cpus:expr,)?
         }
     ) => {
@@ -34,6 +35,7 @@ macro_rules! recipe {
             type Unfreeze = recipe!(@ty $($unfreeze)?, <$base as Recipe>::Unfreeze);
             type Thaw = recipe!(@ty $($thaw)?, <$base as Recipe>::Thaw);
             type Guard = recipe!(@ty $($guard)?, <$base as Recipe>::Guard);
+            type Grab = recipe!(@ty $($grab)?, <$base as Recipe>::Grab);
             type Idle = recipe!(@ty $($idle)?, <$base as Recipe>::Idle);
             type Zeroed = recipe!(@ty $($zeroed)?, <$base as Recipe>::Zeroed);
             const DRIVER_BIAS: u32 = recipe!(@ex $($bias)?, <$base as Recipe>::DRIVER_BIAS);
@@ -49,8 +51,9 @@ macro_rules! recipe {
 /// The series v7 (the tree from its patch 8 on): the get reads first and
 /// never writes to a frozen page, generic final put (c), caller-context
 /// final put (d), zeroed struct pages initialised frozen, GUP-fast's
-/// owned-limit guard, fsdax idle at a count of 0, gve at `USHRT_MAX`, no
-/// grace periods, `NR_CPUS` = 64.
+/// owned-limit guard, slow GUP's check of the owned limit before its add,
+/// fsdax idle at a count of 0, gve at `USHRT_MAX`, no grace periods,
+/// `NR_CPUS` = 64.
 #[derive(Debug)]
 pub struct V7;
 impl Recipe for V7 {
@@ -62,6 +65,7 @@ impl Recipe for V7 {
     type Unfreeze = SetRelease;
     type Thaw = ThawCasLoop;
     type Guard = GuardOwnedLimit;
+    type Grab = GrabCheckThenAdd<true>;
     type Idle = IdleZero;
     type Zeroed = ZeroedFrozen;
     const DRIVER_BIAS: u32 = USHRT_MAX;
@@ -77,7 +81,7 @@ recipe!(
     /// `INT_MAX`.
     V6, SeriesV6 = "series-v6" like V7 {
         get: AddReturn, put: SubThenCas, caller_put: SubThenCas, guard: GuardNegative,
-        zeroed: ZeroedBare, bias: INT_MAX,
+        grab: GrabCheckThenAdd<false>, zeroed: ZeroedBare, bias: INT_MAX,
     }
 );
 recipe!(
@@ -131,28 +135,30 @@ recipe!(
     /// a grace period first (patch 8); fsdax takes only a frozen page as
     /// idle (patch 9); the get's large-add loop refuses to reach
     /// `PAGEREF_OWNED_LIMIT`, and there is no `page_ref_reset_frozen()`
-    /// (patch 10).
+    /// (patch 10); slow GUP checks and adds in one cmpxchg,
+    /// `folio_ref_add_bounded()` (patch 5).
     V8, SeriesV8 = "series-v8" like V7 {
-        get: RcuReadThenAdd, put: RcuReadThenCas, reset: NoReset, idle: IdleFrozen,
-        gp: GracePeriods::V8,
+        get: RcuReadThenAdd, put: RcuReadThenCas, reset: NoResetBounded, grab: GrabBounded,
+        idle: IdleFrozen, gp: GracePeriods::V8,
     }
 );
 recipe!(
     /// v8 at its patch 4 (a bisection point): the frozen bit with the
     /// cmpxchg-loop get and every final put shape (a), as v7's patch 3
     /// ([`V7At3`]), but GUP-fast still has the old `folio_ref_count() < 0`
-    /// guard, which the frozen bit makes dead: `PAGEREF_OWNED_LIMIT` comes
-    /// in patch 5. No reset, no sections, no grace periods, fsdax idle at
-    /// 0.
+    /// guard, which the frozen bit makes dead, and slow GUP's mainline
+    /// check (`<= 0`) before its add: `PAGEREF_OWNED_LIMIT` comes in patch
+    /// 5. No reset, no sections, no grace periods, fsdax idle at 0.
     V8At4, SeriesV8At4 = "series-v8@4" like V7At3 {
-        reset: NoReset, guard: GuardNegative,
+        reset: NoReset, guard: GuardNegative, grab: GrabCheckThenAdd<false>,
     }
 );
 recipe!(
     /// v8 at its patches 5 and 6 (bisection points; patch 6 is a rename):
-    /// as [`V8At4`] with GUP-fast's owned-limit guard.
+    /// as [`V8At4`] with GUP-fast's owned-limit guard and slow GUP's
+    /// bounded add.
     V8At5, SeriesV8At5 = "series-v8@5" like V8At4 {
-        guard: GuardOwnedLimit,
+        guard: GuardOwnedLimit, grab: GrabBounded,
     }
 );
 recipe!(
@@ -183,9 +189,27 @@ recipe!(
 recipe!(
     /// v8 built with `CONFIG_DEBUG_VM`: the generic put and the
     /// caller-context put refuse, without writing, a put on a page that
-    /// reads frozen or holds fewer references than it drops.
+    /// reads frozen or holds fewer references than it drops, and a failed
+    /// get warns when its result is at or past `PAGEREF_SATURATED` or it
+    /// carried an owned count into the frozen bit.
     V8DebugVm, SeriesV8DebugVm = "series-v8-debug-vm" like V8 {
-        put: RcuReadThenCasDebugVm, caller_put: CasLoopFreeze<true>,
+        get: RcuReadThenAddDebugVm, put: RcuReadThenCasDebugVm, caller_put: CasLoopFreeze<true>,
+    }
+);
+recipe!(
+    /// v8 built with `CONFIG_NR_CPUS=8192` (`MAXSMP`): `PAGEREF_MAX_RACY_ADD`
+    /// = 2^16, below GUP-fast's 2^18, so GUP-fast's biggest gets take the
+    /// cmpxchg loop, which v8 bounds by `PAGEREF_OWNED_LIMIT`.
+    V8Cpus8192, SeriesV8Cpus8192 = "series-v8-8192cpus" like V8 {
+        nr_cpus: 8192,
+    }
+);
+recipe!(
+    /// v8 built with `CONFIG_NR_CPUS=2`: `PAGEREF_MAX_RACY_ADD` = 2^28, the
+    /// largest, so the strays of gets in flight come from adds of up to
+    /// 2^28 each (still 2^29 at most in all).
+    V8Cpus2, SeriesV8Cpus2 = "series-v8-2cpus" like V8 {
+        nr_cpus: 2,
     }
 );
 recipe!(
@@ -356,5 +380,22 @@ recipe!(
     /// and writes nothing.
     V8ThawByIncDebugVmR, V8ThawByIncDebugVm = "broken:v8-thaw-by-inc-debug-vm" like V8DebugVm {
         thaw: ThawByInc,
+    }
+);
+recipe!(
+    /// Broken: v8, but slow GUP keeps v7's `try_grab_folio()`: it checks
+    /// the count against `PAGEREF_OWNED_LIMIT`, then adds.
+    V8GrabCheckThenAddR, V8GrabCheckThenAdd = "broken:v8-grab-check-then-add" like V8 {
+        grab: GrabCheckThenAdd<true>,
+    }
+);
+recipe!(
+    /// Broken: v8 built with `CONFIG_NR_CPUS=8192` and `CONFIG_DEBUG_VM`,
+    /// but without the get's cmpxchg loop for `nr > PAGEREF_MAX_RACY_ADD`:
+    /// GUP-fast's gets of 2^18 in flight on a page that froze under them
+    /// pile up past `PAGEREF_SATURATED`, and the get's debug check warns.
+    V8NoLargeCasDebugVmR, V8NoLargeAddCasDebugVm = "broken:v8-no-large-add-cas-debug-vm" like V8Cpus8192 {
+        get: InRcu<ReadThenAddAlways<true>>, put: RcuReadThenCasDebugVm,
+        caller_put: CasLoopFreeze<true>,
     }
 );

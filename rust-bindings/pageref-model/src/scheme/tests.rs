@@ -328,3 +328,77 @@ fn debug_vm_caller_put_refuses_without_writing() {
     assert!(!s.put_caller(1) && s.put_caller(1));
     assert_eq!(s.raw(), PAGEREF_FROZEN_BIT);
 }
+
+#[test]
+fn slow_gup_grab_check_then_add_and_bounded() {
+    type V8 = SeriesV8<StdAtomic>;
+    let limit = PAGEREF_OWNED_LIMIT;
+    // v7: the check refuses only a count already at the limit; one add
+    // from below may end past it.
+    let v7 = S::from_raw(limit - 1);
+    assert!(v7.grab_probed(GUP_MAX_REFS, &NoProbe));
+    assert_eq!(v7.raw(), limit - 1 + GUP_MAX_REFS);
+    assert!(
+        !v7.grab_probed(1, &NoProbe),
+        "at or past the limit: refused"
+    );
+    // v8: the check and the add are one cmpxchg that never reaches the
+    // limit.
+    let v8 = V8::from_raw(limit - GUP_MAX_REFS - 1);
+    assert!(v8.grab_probed(GUP_MAX_REFS, &NoProbe));
+    assert_eq!(v8.raw(), limit - 1);
+    assert!(
+        !v8.grab_probed(1, &NoProbe),
+        "would reach the limit: refused"
+    );
+    assert_eq!(v8.raw(), limit - 1, "and wrote nothing");
+    for frozen in [PAGEREF_FROZEN_BIT, 0] {
+        let v8 = V8::from_raw(frozen);
+        assert!(!v8.grab_probed(1, &NoProbe), "v <= 0: refused");
+        assert_eq!(v8.raw(), frozen);
+    }
+    assert_eq!(S::GRAB_LIMIT, limit);
+    assert_eq!(V8::GRAB_LIMIT, limit);
+    assert_eq!(V6::GRAB_LIMIT, PAGEREF_FROZEN_BIT);
+    assert_eq!(M::GRAB_LIMIT, PAGEREF_FROZEN_BIT);
+}
+
+#[test]
+fn v8_8192cpus_gup_fast_takes_the_bounded_loop() {
+    type V8Big = SeriesV8Cpus8192<StdAtomic>;
+    assert!(GUP_MAX_REFS > max_racy_add(8192));
+    // The guard passes (the count is below the limit), the loop refuses to
+    // reach the limit and writes nothing.
+    let s = V8Big::from_raw(PAGEREF_OWNED_LIMIT - GUP_MAX_REFS);
+    assert!(!s.gup_fast_get(GUP_MAX_REFS));
+    assert_eq!(s.raw(), PAGEREF_OWNED_LIMIT - GUP_MAX_REFS);
+    let s = V8Big::from_raw(PAGEREF_OWNED_LIMIT - GUP_MAX_REFS - 1);
+    assert!(s.gup_fast_get(GUP_MAX_REFS));
+    assert_eq!(s.raw(), PAGEREF_OWNED_LIMIT - 1);
+    // On a frozen page it never writes: no strays at 8192 CPUs.
+    assert_eq!(
+        V8Big::in_flight_strays(8190, GUP_MAX_REFS),
+        PAGEREF_FROZEN_BIT
+    );
+}
+
+#[test]
+fn v8_debug_vm_get_warning() {
+    use crate::scheme::parts::get_warns;
+    // Strays below PAGEREF_SATURATED: no warning.
+    assert!(!get_warns(PAGEREF_FROZEN_BIT + 1, 1));
+    assert!(!get_warns(PAGEREF_SATURATED - 1, 1));
+    // At or past it, and the wrap to 0: a warning.
+    assert!(get_warns(PAGEREF_SATURATED, 1));
+    assert!(get_warns(u32::MAX, 1));
+    assert!(get_warns(0, 1));
+    // An owned count carried into the frozen bit.
+    assert!(get_warns(PAGEREF_FROZEN_BIT, 1));
+    assert!(get_warns(PAGEREF_FROZEN_BIT + 5, GUP_MAX_REFS));
+    // The most strays v8's bound allows, and the overflow scenario's start.
+    type V8 = SeriesV8<StdAtomic>;
+    let bound = PAGEREF_FROZEN_BIT + (1 << 29) + 4 * V8::NR_CPUS;
+    assert!(!get_warns(bound, 1));
+    assert_eq!(V8::NEAR_LIMIT_FROZEN, bound - 2);
+    assert_eq!(S::NEAR_LIMIT_FROZEN, PAGEREF_SATURATED - 1);
+}

@@ -31,6 +31,7 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
     const DRIVER_BIAS: u32 = INT_MAX;
     const GRACE_PERIODS: GracePeriods = GracePeriods::NONE;
     const NR_CPUS: u32 = NR_CPUS;
+    const GRAB_LIMIT: u32 = <parts::GrabCheckThenAdd<false> as parts::Grab>::LIMIT;
 
     fn free_with_strays(_k: u32) -> u32 {
         0
@@ -144,6 +145,13 @@ impl<A: Atom32, const ASSUME_ONE: bool> RefScheme for ZeroDead<A, ASSUME_ONE> {
     #[inline(always)]
     fn add_probed<P: Probe>(&self, nr: u32, p: &P) {
         plain_add(&self.rc, nr, p)
+    }
+
+    /// C (mainline): `try_grab_folio()`: `if (WARN_ON_ONCE(folio_ref_count(
+    /// folio) <= 0)) return -ENOMEM;` .. `folio_ref_add(folio, refs)`.
+    #[inline(always)]
+    fn grab_probed<P: Probe>(&self, nr: u32, p: &P) -> bool {
+        <parts::GrabCheckThenAdd<false> as parts::Grab>::grab(&self.rc, nr, p)
     }
 
     /// C (mainline): `set_page_count(page, 0)`.

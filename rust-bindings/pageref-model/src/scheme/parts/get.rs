@@ -4,7 +4,7 @@
 use super::{Get, InRcu, Reset};
 use crate::atom::Atom32;
 use crate::consts::{value_frozen, PAGEREF_FROZEN_BIT, PAGEREF_OWNED_LIMIT, PAGEREF_SATURATED};
-use crate::probe::{Op, Probe};
+use crate::probe::{Op, Probe, Step};
 use crate::scheme::traced::{
     traced_add, traced_cas, traced_cas_ordered, traced_read, traced_store, traced_sub,
 };
@@ -19,20 +19,39 @@ pub(super) fn read_first<A: Atom32, P: Probe>(rc: &A, p: &P, c_name: &'static st
 
 const ADD_UNLESS_FROZEN: &str = "page_ref_add_unless_frozen";
 
-/// The tail of v6's get and of v7's get for small `nr`:
+/// The tail of v6's get and of v7's and v8's get for small `nr`:
 /// `v = atomic_add_return(nr)`; success iff `v > 0` as a signed int
 /// (bit 31 clear and not 0). A failure never decrements; a frozen
-/// `v >= PAGEREF_SATURATED` calls `page_ref_reset_frozen(page, v)`.
+/// `v >= PAGEREF_SATURATED` calls `page_ref_reset_frozen(page, v)` (v6,
+/// v7; v8 has no reset, its recipes pass [`NoReset`]). `DEBUG_VM` (v8
+/// built with `CONFIG_DEBUG_VM`): a failed add whose result is at or past
+/// `PAGEREF_SATURATED` (signed, so 0 too), or whose old value was owned,
+/// warns: `VM_WARN_ON_ONCE_PAGE(!ret && (v >= PAGEREF_SATURATED ||
+/// (int)((unsigned int)v - nr) > 0), page)`.
 #[inline(always)]
-fn add_return_get<A: Atom32, P: Probe, R: Reset>(rc: &A, nr: u32, p: &P) -> bool {
+fn add_return_get<A: Atom32, P: Probe, R: Reset, const DEBUG_VM: bool>(
+    rc: &A,
+    nr: u32,
+    p: &P,
+) -> bool {
     let v = traced_add(rc, p, Op::TryGet, ADD_UNLESS_FROZEN, nr);
     if v as i32 > 0 {
         return true;
+    }
+    if DEBUG_VM && get_warns(v, nr) {
+        p.step(Op::TryGet, ADD_UNLESS_FROZEN, Step::Warned { seen: v, nr });
     }
     if value_frozen(v) && v >= PAGEREF_SATURATED {
         R::reset(rc, v, p);
     }
     false
+}
+
+/// v8's `CONFIG_DEBUG_VM` test of a failed get's result `v` (`v <= 0` as
+/// a signed int): `v >= PAGEREF_SATURATED || (int)((unsigned int)v - nr) >
+/// 0`, both signed as in the C.
+pub fn get_warns(v: u32, nr: u32) -> bool {
+    v as i32 >= PAGEREF_SATURATED as i32 || v.wrapping_sub(nr) as i32 > 0
 }
 
 /// C: `page_ref_add_unless_frozen()` of v6 (patch 4 on):
@@ -53,7 +72,7 @@ impl Get for AddReturn {
         _mra: u32,
         p: &P,
     ) -> bool {
-        add_return_get::<A, P, R>(rc, nr, p)
+        add_return_get::<A, P, R, false>(rc, nr, p)
     }
 }
 
@@ -71,8 +90,10 @@ impl Get for AddReturn {
 /// (`v >= PAGEREF_OWNED_LIMIT - nr`); v8 has no reset (its recipes use
 /// [`NoReset`]: the strays of gets in flight stay below 2^29 for every
 /// `NR_CPUS`, and a failed add at or past `PAGEREF_SATURATED` only warns).
-pub struct ReadThenAdd<const BOUNDED: bool = false>;
-impl<const BOUNDED: bool> Get for ReadThenAdd<BOUNDED> {
+/// `DEBUG_VM` (v8 built with `CONFIG_DEBUG_VM`): that warning
+/// ([`Step::Warned`]).
+pub struct ReadThenAdd<const BOUNDED: bool = false, const DEBUG_VM: bool = false>;
+impl<const BOUNDED: bool, const DEBUG_VM: bool> Get for ReadThenAdd<BOUNDED, DEBUG_VM> {
     const C_NAME: &'static str = ADD_UNLESS_FROZEN;
     #[inline(always)]
     fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
@@ -98,7 +119,7 @@ impl<const BOUNDED: bool> Get for ReadThenAdd<BOUNDED> {
                 }
             }
         }
-        add_return_get::<A, P, R>(rc, nr, p)
+        add_return_get::<A, P, R, DEBUG_VM>(rc, nr, p)
     }
 }
 
@@ -110,6 +131,8 @@ impl<const BOUNDED: bool> Get for ReadThenAdd<BOUNDED> {
 /// waits for a grace period, so a getter that read the page owned
 /// finishes its add before the page can become read-only or go away.
 pub type RcuReadThenAdd = InRcu<ReadThenAdd<true>>;
+/// v8's get built with `CONFIG_DEBUG_VM`.
+pub type RcuReadThenAddDebugVm = InRcu<ReadThenAdd<true, true>>;
 /// C (v8, patches 8 and 9): the cmpxchg-loop get inside a read-side
 /// section.
 pub type RcuCasLoopGet = InRcu<CasLoopGet>;
@@ -139,9 +162,9 @@ impl<G: Get> Get for ReadOutsideRcu<G> {
 
 /// Broken: v7's [`ReadThenAdd`] without its cmpxchg branch for
 /// `nr > PAGEREF_MAX_RACY_ADD`: every get that read the page owned adds,
-/// however many references it takes.
-pub struct ReadThenAddAlways;
-impl Get for ReadThenAddAlways {
+/// however many references it takes. `DEBUG_VM`: with v8's warning.
+pub struct ReadThenAddAlways<const DEBUG_VM: bool = false>;
+impl<const DEBUG_VM: bool> Get for ReadThenAddAlways<DEBUG_VM> {
     const C_NAME: &'static str = ADD_UNLESS_FROZEN;
     #[inline(always)]
     fn try_get_in_flight<A: Atom32, P: Probe, R: Reset>(
@@ -154,7 +177,7 @@ impl Get for ReadThenAddAlways {
         if value_frozen(seen) {
             return false;
         }
-        add_return_get::<A, P, R>(rc, nr, p)
+        add_return_get::<A, P, R, DEBUG_VM>(rc, nr, p)
     }
 }
 
@@ -235,9 +258,22 @@ impl Reset for ResetCasLoop {
     }
 }
 
-/// Broken: no `page_ref_reset_frozen()` at all; stray adds pile up.
+/// No `page_ref_reset_frozen()` at all: v8 at its patches 4 to 7 (whose
+/// cmpxchg-loop get leaves no strays), and `broken:no-reset` (v7 without
+/// it).
 pub struct NoReset;
 impl Reset for NoReset {
+    #[inline(always)]
+    fn reset<A: Atom32, P: Probe>(_rc: &A, _v: u32, _p: &P) {}
+}
+
+/// v8 (patch 8 on, with the read-first get from patch 10): no reset; the
+/// strays of gets in flight are bounded per CPU and context, 2^29 +
+/// `4 * NR_CPUS` at most, whatever `NR_CPUS` is (a failed add at or past
+/// `PAGEREF_SATURATED` only warns under `CONFIG_DEBUG_VM`).
+pub struct NoResetBounded;
+impl Reset for NoResetBounded {
+    const BOUNDED_PER_CPU: bool = true;
     #[inline(always)]
     fn reset<A: Atom32, P: Probe>(_rc: &A, _v: u32, _p: &P) {}
 }

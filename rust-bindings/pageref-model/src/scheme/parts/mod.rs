@@ -9,7 +9,8 @@
 //! * [`freeze`](self::freeze): leaving the frozen state (unfreeze, thaw)
 //!   and what a struct page built from zeroed memory holds;
 //! * [`guard`](self::guard): the tests callers make on the count without
-//!   owning it: GUP-fast's overflow guard and fsdax's idle test.
+//!   owning it (GUP-fast's overflow guard, fsdax's idle test), and slow
+//!   GUP's add of the references it takes for user space.
 //!
 //! [`InRcu`] runs a get or a put inside an RCU read-side critical section
 //! (v8).
@@ -70,6 +71,14 @@ pub trait Put {
 
 /// How a failed get that saw a saturated frozen value resets it.
 pub trait Reset {
+    /// True where the tree has no reset because its strays are bounded
+    /// per CPU and context (v8: each get reads and adds with preemption
+    /// disabled): a frozen page then carries at most
+    /// `NR_CPUS * PAGEREF_MAX_RACY_ADD` (2^29) of GUP-fast strays and
+    /// `4 * NR_CPUS` single ones, and the overflow scenario starts there
+    /// rather than at `PAGEREF_SATURATED - 1`, which such a tree cannot
+    /// reach.
+    const BOUNDED_PER_CPU: bool = false;
     /// Called with the failed get's result `v`.
     fn reset<A: Atom32, P: Probe>(rc: &A, v: u32, p: &P);
 }
@@ -92,6 +101,17 @@ pub trait Guard {
     /// Whether a get of `refs` may go ahead on a page whose
     /// `page_ref_count()` read `count`.
     fn admits(count: u32, refs: u32) -> bool;
+}
+
+/// How slow GUP (`try_grab_folio()` with `FOLL_GET` or `FOLL_PIN`) takes
+/// references for user space on a page whose caller holds a reference
+/// (the page table's, under its lock).
+pub trait Grab {
+    /// The count at or past which this shape's check refuses: a
+    /// successful add that starts there passed a check that was stale.
+    const LIMIT: u32;
+    /// Take `nr` references; false when refused.
+    fn grab<A: Atom32, P: Probe>(rc: &A, nr: u32, p: &P) -> bool;
 }
 
 /// How fsdax decides, without a reference, that nobody uses a page.
