@@ -190,7 +190,7 @@ static bool pb_case_shared(enum pb_case mode)
 
 /* The frag cache of the page_frag_free case, shared by its threads. */
 static struct {
-	spinlock_t lock;
+	spinlock_t lock;	/* serialises page_frag_alloc() on nc */
 	struct page_frag_cache nc;
 } pb_frag ____cacheline_aligned_in_smp;
 
@@ -641,11 +641,11 @@ static int pb_run(struct seq_buf *s)
 	seq_buf_puts(s, "# ns_per_op = sum of the threads' run times / sum of their pairs\n");
 	seq_buf_printf(s, "# final_put: ns per final folio_put(), in timed batches of %d\n",
 		       PB_FREE_BATCH);
-	seq_buf_printf(s, "# page_frag_free: ns per free of a %d-byte frag, in timed batches of %d\n",
+	seq_buf_printf(s, "# page_frag_free: ns per free of a %d-byte frag, batches of %d\n",
 		       PB_FRAG_SIZE, PB_FRAG_BATCH);
 	seq_buf_puts(s, "# free_pages_shared: ns per get_page() + __free_pages() on one page\n");
 	if (PB_HAVE_SHAPES)
-		seq_buf_puts(s, "# put_shape_*: local copies of the generic put's shapes (a, b, c)\n");
+		seq_buf_puts(s, "# put_shape_*: the generic put's shapes a, b, c\n");
 	for (c = 0; c < ncounts; c++) {
 		enum pb_case mode;
 
