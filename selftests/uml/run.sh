@@ -17,6 +17,8 @@
 #
 #   ./run.sh
 #   REPS=n NCPUS=n BENCH_SECONDS=s BENCH_THREADS=1,2,4   as for make bench-uml
+#   UML_PIN=1                      pin each UML vCPU thread to a host CPU
+#                                  (needs taskset), as for make bench-uml
 #   HOST_ARGS="--sample-size 10"   passed to the criterion benchmark (default
 #                                  "--sample-size 21", as make model-bench)
 #   SKIP_HOST=1                    no host model benchmark
