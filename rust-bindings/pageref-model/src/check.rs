@@ -34,9 +34,12 @@ pub enum Scenario {
     /// walker in flight (it read the page owned in its previous life) adds
     /// (stray add vs `set_page_refcounted()`).
     AllocVsStray,
-    /// The page is frozen with the most stray adds below the reset limit;
-    /// two PFN walkers in flight (they read it owned before the freeze)
-    /// push it over the limit and reset it while the owner unfreezes and
+    /// The page is frozen with the most stray adds the tree tolerates, less
+    /// two: just below the reset limit (`PAGEREF_SATURATED - 1`, v6, v7),
+    /// or v8's bound on the strays of gets in flight less two (v8 has no
+    /// reset and cannot reach `PAGEREF_SATURATED`); two PFN walkers in
+    /// flight (they read it owned before the freeze) add, pushing v6 and v7
+    /// over the limit and into the reset, while the owner unfreezes and
     /// puts.
     OverflowReset,
     /// R9: the last owner P removes and puts; a speculative getter G that

@@ -42,7 +42,16 @@
 //!    of a HugeTLB folio) is never written: no RMW, no store, and no
 //!    cmpxchg, not even a failing one (a locked cmpxchg always writes back:
 //!    "The processor never produces a locked read without also producing a
-//!    locked write", Intel SDM, CMPXCHG).
+//!    locked write", Intel SDM, CMPXCHG); a hot-removed memmap is not
+//!    accessed at all, and a struct page that memory online re-initialises
+//!    is written by nobody else meanwhile;
+//! 8. a life that a reader took as dead is never owned again (R17);
+//! 9. `CONFIG_DEBUG_VM` finds nothing: no put is refused (v8's puts) and no
+//!    failed get warns (v8's get: a result at or past `PAGEREF_SATURATED`,
+//!    or an owned count carried into the frozen bit);
+//! 10. slow GUP's add never starts on a count at or past the limit its
+//!    check refuses (`PAGEREF_OWNED_LIMIT` in v7 and v8): a check made
+//!    before the add must still hold when it lands.
 //!
 //! Each execution also records whether a failed get left a stray add (an
 //! add whose result is frozen) and whether `page_ref_reset_frozen()` ran;

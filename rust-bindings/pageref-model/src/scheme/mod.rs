@@ -127,7 +127,7 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     /// The word of a free page (`FROZEN`, or 0) after `n` GUP-fast gets of
     /// `nr` references, all in flight (each read the page owned before it
     /// was freed), have landed and none of them has run its overflow reset
-    /// yet: the worst case of `NR_CPUS` CPUs racing one freeze. (Test
+    /// (v6, v7; v8 has none) yet: the worst case of `NR_CPUS` CPUs racing one freeze. (Test
     /// set-up, computed sequentially with the scheme's own get; no C twin.)
     fn in_flight_strays(n: u32, nr: u32) -> u32;
 
@@ -273,7 +273,7 @@ pub trait Recipe: Send + Sync + 'static {
     type Put: parts::Put;
     /// The caller-context final put (`page_ref_sub_and_freeze()` in v7).
     type CallerPut: parts::Put;
-    /// The overflow reset of stray adds.
+    /// The overflow reset of stray adds (v6, v7; none in v8).
     type Reset: parts::Reset;
     /// `page_ref_unfreeze()`.
     type Unfreeze: parts::Unfreeze;
