@@ -73,7 +73,7 @@ prev-check: linux ## show that the new tests fail on the previous series (selfte
 model: ## exhaustive loom model of the protocol (rust-bindings/)
 	cd rust-bindings && cargo test --release --locked -j 1
 
-model-deep: ## the loom model's key rows at deeper bounds (not in check; ~30 min)
+model-deep: ## the loom model's key rows at deeper bounds (not in check; ~8 min on 2 shared cores)
 	cd rust-bindings && PAGEREF_MODEL_DEEP=1 cargo test --release --locked -j 1 -- --test-threads=1 --nocapture
 
 model-report: ## regenerate Documentation/model.md's verdict table and traces
