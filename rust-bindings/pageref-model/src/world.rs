@@ -50,8 +50,8 @@
 //!    failed get warns (v8's get: a result at or past `PAGEREF_SATURATED`,
 //!    or an owned count carried into the frozen bit);
 //! 10. slow GUP's add never starts on a count at or past the limit its
-//!    check refuses (`PAGEREF_OWNED_LIMIT` in v7 and v8): a check made
-//!    before the add must still hold when it lands.
+//!     check refuses (`PAGEREF_OWNED_LIMIT` in v7 and v8): a check made
+//!     before the add must still hold when it lands.
 //!
 //! Each execution also records whether a failed get left a stray add (an
 //! add whose result is frozen) and whether `page_ref_reset_frozen()` ran;
