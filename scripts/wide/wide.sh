@@ -295,6 +295,9 @@ write_stamp() { # phase start inputs [extra line...]
 		echo "phase=$phase"
 		echo "done=$(date -u '+%F %T UTC')"
 		echo "seconds=$(($(date +%s) - start))"
+		# Each completion is a new output, even within the second of the
+		# last one: the phases that used the old output hash this stamp.
+		echo "id=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 		[ $# -eq 0 ] || printf '%s\n' "$@"
 		echo "$inputs"
 	} >"$stamp.tmp"
