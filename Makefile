@@ -97,6 +97,12 @@ bench: setup linux ## A/B guest benchmarks: baseline vs pageref, alternating boo
 bench-uml: linux ## A/B in-kernel benchmark on real CPUs: UML kernels of base and series, alternating boots; appends to Documentation/benchmarks.md
 	scripts/bench/uml-bench.sh
 
+bench-uml-pread: linux ## A/B pread() of one cached file on real CPUs: UML kernels with an initramfs user space, alternating boots; appends to Documentation/benchmarks.md
+	scripts/bench/uml-pread.sh
+
+bench-gp-cost: linux ## A/B cost of v8's grace periods (HugeTLB HVO faults, pool growth, memory offline), x86_64 under TCG; appends to Documentation/benchmarks.md
+	scripts/bench/gp-cost.sh
+
 bench-bundle: linux ## tarball of the UML and host benchmarks for a bigger x86_64 machine (out/bundle/)
 	scripts/bench/uml-bundle.sh
 
@@ -158,4 +164,4 @@ check: setup linux lint check-wide-resume check-export check-identity checkpatch
 		echo "make check: pageref moved from $(CHECKED) to $$c during the run; not recording it" >&2; exit 1; fi; \
 	echo "$$c" > out/check-passed; echo "make check: everything passed for pageref $$c"
 
-.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-bundle series send roundtrip model model-deep model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 check-kunit-module check-wide-resume codegen codegen-rust check
+.PHONY: help setup linux reapply rebase export check-export check-identity build selftests boot run baseline base-fix-check bisect-check prev-check w1-check bench bench-uml bench-uml-pread bench-gp-cost bench-bundle series send roundtrip model model-deep model-report model-bench checkpatch litmus lint rust-lint kunit-uml kunit-uml-rust kunit-x86 check-kunit-module check-wide-resume codegen codegen-rust check

@@ -19,6 +19,15 @@
 #   UML_DEBUG_VM=1                      the same with CONFIG_DEBUG_VM=y, in
 #                                       out/build/uml-<variant>-debug
 #   JOBS=n                              parallel jobs (default: nproc)
+#   UML_EXTRA_CONFIG=config/uml-X.config another fragment after uml-bench.config,
+#                                       for a kernel with a user space (make
+#                                       bench-uml-pread); built in
+#                                       out/build/uml-<variant>-X, without the
+#                                       built-in benchmark and halt (halt would
+#                                       stop it before init)
+#   UML_INITRAMFS=list                  with UML_EXTRA_CONFIG: a gen_init_cpio
+#                                       list built in as the initramfs
+#                                       (CONFIG_INITRAMFS_SOURCE)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -31,9 +40,22 @@ series) REF=pageref ;;
 esac
 SUFFIX=
 EXTRA=
+BUILTIN_BENCH=1
+if [ -n "${UML_EXTRA_CONFIG:-}" ]; then
+	[ -f "$UML_EXTRA_CONFIG" ] || die "no fragment $UML_EXTRA_CONFIG (UML_EXTRA_CONFIG)."
+	name=${UML_EXTRA_CONFIG##*/}
+	name=${name%.config}
+	SUFFIX=-${name#uml-}
+	BUILTIN_BENCH=0
+	EXTRA=$(grep -E '^(CONFIG_|# CONFIG_)' "$UML_EXTRA_CONFIG")
+	if [ -n "${UML_INITRAMFS:-}" ]; then
+		[ -f "$UML_INITRAMFS" ] || die "no initramfs list $UML_INITRAMFS (UML_INITRAMFS)."
+		EXTRA+=$'\n'"CONFIG_INITRAMFS_SOURCE=\"$(realpath "$UML_INITRAMFS")\""
+	fi
+fi
 if [ "${UML_DEBUG_VM:-0}" = 1 ]; then
-	SUFFIX=-debug
-	EXTRA=$'CONFIG_DEBUG_KERNEL=y\nCONFIG_DEBUG_VM=y'
+	SUFFIX=$SUFFIX-debug
+	EXTRA+=${EXTRA:+$'\n'}$'CONFIG_DEBUG_KERNEL=y\nCONFIG_DEBUG_VM=y'
 fi
 SRC=$OUTDIR/uml/src-$VARIANT
 BUILD=$OUTDIR/build/uml-$VARIANT$SUFFIX
@@ -58,14 +80,16 @@ if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ]; then
 	die "the worktree $SRC has local changes to tracked files." \
 		"It is scratch: remove it (git -C linux worktree remove --force $SRC) and rerun."
 fi
-bench=$SRC/mm/pageref_bench_uml
-mkdir -p "$bench"
-for f in "$ROOT/selftests/kmod/pageref_bench/pageref_bench.c" "$ROOT/selftests/uml/halt.c"; do
-	cmp -s "$f" "$bench/${f##*/}" || cp "$f" "$bench/"
-done
-kbuild=$'# Not part of the series: see scripts/bench/uml-build.sh\nobj-y += pageref_bench.o halt.o'
-[ "$(cat "$bench/Makefile" 2>/dev/null)" = "$kbuild" ] || printf '%s\n' "$kbuild" >"$bench/Makefile"
-echo 'obj-y += pageref_bench_uml/' >>"$SRC/mm/Makefile"
+if [ "$BUILTIN_BENCH" = 1 ]; then
+	bench=$SRC/mm/pageref_bench_uml
+	mkdir -p "$bench"
+	for f in "$ROOT/selftests/kmod/pageref_bench/pageref_bench.c" "$ROOT/selftests/uml/halt.c"; do
+		cmp -s "$f" "$bench/${f##*/}" || cp "$f" "$bench/"
+	done
+	kbuild=$'# Not part of the series: see scripts/bench/uml-build.sh\nobj-y += pageref_bench.o halt.o'
+	[ "$(cat "$bench/Makefile" 2>/dev/null)" = "$kbuild" ] || printf '%s\n' "$kbuild" >"$bench/Makefile"
+	echo 'obj-y += pageref_bench_uml/' >>"$SRC/mm/Makefile"
+fi
 
 mkdir -p "$BUILD" "$OUTDIR/logs"
 KMAKE=(make -C "$SRC" O="$BUILD" ARCH=um CC="ccache gcc" -j"$JOBS")
@@ -83,7 +107,7 @@ if [ ! -f "$BUILD/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 				die "$opt did not survive olddefconfig in $BUILD/.config." \
 					"A dependency is missing on ARCH=um: see the option's Kconfig."
 		done
-	if [ -z "$SUFFIX" ] && grep -q '^CONFIG_DEBUG_VM=y' "$BUILD/.config"; then
+	if [ "${UML_DEBUG_VM:-0}" != 1 ] && grep -q '^CONFIG_DEBUG_VM=y' "$BUILD/.config"; then
 		die "CONFIG_DEBUG_VM is on in the numbers kernel." "See $FRAGMENT"
 	fi
 	echo "$want" >"$stamp"

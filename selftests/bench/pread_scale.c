@@ -25,7 +25,13 @@
  *
  * Environment: BENCH_SECONDS (default 3) per thread count, BENCH_DIR
  * (default /tmp, or a private tmpfs mounted over it; must be tmpfs),
- * BENCH_THREADS (list of thread counts), BENCH_MAX_THREADS (cap; default CPUs).
+ * BENCH_THREADS (list of thread counts), BENCH_MAX_THREADS (cap; default CPUs),
+ * BENCH_PROCS=1: the readers are processes (fork(), sharing the open file
+ * and so its page) instead of threads of one process. UML runs the user
+ * code of all threads of one mm under one lock (its "turnstile": one stub
+ * host process per mm), so there threads would take turns; processes each
+ * have their own mm and run at the same time (scripts/bench/uml-pread.sh).
+ * The kernel path per read is the same.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +43,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,9 +64,15 @@ struct worker {
 } __attribute__((aligned(64)));
 
 static int fd;
-static atomic_bool stop;
-static pthread_barrier_t barrier;
-static struct worker workers[MAX_THREADS];
+/* In a MAP_SHARED mapping, so that BENCH_PROCS=1 readers see them too. */
+static struct shared {
+	atomic_bool stop;
+	pthread_barrier_t barrier;
+	struct worker workers[MAX_THREADS];
+} *sh;
+#define stop (sh->stop)
+#define barrier (sh->barrier)
+#define workers (sh->workers)
 
 static inline uint8_t pattern(size_t off)
 {
@@ -107,6 +121,9 @@ static void *reader(void *arg)
 int main(void)
 {
 	int seconds = env_int("BENCH_SECONDS", 3);
+	int procs = env_int("BENCH_PROCS", 0) == 1;
+	pid_t pids[MAX_THREADS];
+	pthread_barrierattr_t battr;
 	const char *dir, *why;
 	int cpus[MAX_THREADS], counts[MAX_THREADS], ncpu = 0, ncounts;
 	char path[4096];
@@ -114,6 +131,12 @@ int main(void)
 	cpu_set_t allowed;
 
 	ksft_print_header();
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		ksft_exit_fail_perror("mmap");
+	pthread_barrierattr_init(&battr);
+	if (pthread_barrierattr_setpshared(&battr, PTHREAD_PROCESS_SHARED))
+		ksft_exit_fail_perror("pthread_barrierattr_setpshared");
 	if (sched_getaffinity(0, sizeof(allowed), &allowed))
 		ksft_exit_fail_perror("sched_getaffinity");
 	for (int c = 0; c < CPU_SETSIZE && ncpu < MAX_THREADS; c++)
@@ -140,25 +163,40 @@ int main(void)
 	if (pwrite(fd, data, FILE_SIZE, 0) != FILE_SIZE)
 		ksft_exit_fail_perror("pwrite");
 
-	ksft_print_msg("%d CPUs allowed, %d s per thread count, file on %s\n",
-		       ncpu, seconds, dir);
+	ksft_print_msg("%d CPUs allowed, %d s per thread count, file on %s, readers are %s\n",
+		       ncpu, seconds, dir, procs ? "processes (BENCH_PROCS=1)" : "threads");
 	for (int c = 0; c < ncounts; c++) {
 		unsigned long ops = 0, bad = 0;
 		double rate = 0;
 		int i, n = counts[c];
 
 		atomic_store(&stop, false);
-		pthread_barrier_init(&barrier, NULL, n + 1);
+		pthread_barrier_init(&barrier, &battr, n + 1);
 		for (i = 0; i < n; i++) {
 			workers[i] = (struct worker){ .cpu = cpus[i] };
-			if (pthread_create(&workers[i].th, NULL, reader, &workers[i]))
+			if (procs) {
+				pids[i] = fork();
+				if (pids[i] < 0)
+					ksft_exit_fail_perror("fork");
+				if (pids[i] == 0) {
+					reader(&workers[i]);
+					_exit(0);
+				}
+			} else if (pthread_create(&workers[i].th, NULL, reader, &workers[i])) {
 				ksft_exit_fail_perror("pthread_create");
+			}
 		}
 		pthread_barrier_wait(&barrier);
 		sleep(seconds);
 		atomic_store(&stop, true);
 		for (i = 0; i < n; i++) {
-			pthread_join(workers[i].th, NULL);
+			int status;
+
+			if (!procs)
+				pthread_join(workers[i].th, NULL);
+			else if (waitpid(pids[i], &status, 0) != pids[i] ||
+				 !WIFEXITED(status) || WEXITSTATUS(status))
+				workers[i].bad++;
 			ops += workers[i].ops;
 			bad += workers[i].bad;
 			if (workers[i].seconds > 0)
