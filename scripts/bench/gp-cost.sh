@@ -37,6 +37,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=scripts/bench/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
 REPS=${REPS:-4}
 CPUS=${CPUS:-2}
@@ -99,23 +101,7 @@ build_kernel() {
 }
 
 if [ "${GP_BUILD:-1}" != 0 ]; then
-	log "static programs: init, gp_cost ($STATIC)"
-	make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests" \
-		"$STATIC/init" "$STATIC/gp_cost"
-	mkdir -p "$WORK"
-	cat >"$LIST.new" <<EOF
-dir /dev 0755 0 0
-nod /dev/console 0600 0 0 c 5 1
-nod /dev/kmsg 0600 0 0 c 1 11
-nod /dev/null 0666 0 0 c 1 3
-dir /proc 0755 0 0
-dir /sys 0755 0 0
-dir /tmp 1777 0 0
-dir /bin 0755 0 0
-file /init $STATIC/init 0755 0 0
-file /bin/gp_cost $STATIC/gp_cost 0755 0 0
-EOF
-	if cmp -s "$LIST.new" "$LIST"; then rm "$LIST.new"; else mv "$LIST.new" "$LIST"; fi
+	initramfs_list gp_cost
 	build_kernel base base
 	build_kernel series pageref
 fi
@@ -174,31 +160,12 @@ boot() {
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "A/B under TCG: $REPS boots each of gp-base and gp-series, $CPUS vCPUs, $MEMORY"
-runs_a=()
-runs_b=()
 for i in $(seq 1 "$REPS"); do
 	boot base "$A" "$RESULT_DIR/base-$i" || die "boot base-$i failed: its figures are not used." "See $RESULT_DIR/base-$i/console.log"
 	boot series "$B" "$RESULT_DIR/series-$i" || die "boot series-$i failed: its figures are not used." "See $RESULT_DIR/series-$i/console.log"
-	runs_a+=("$RESULT_DIR/base-$i")
-	runs_b+=("$RESULT_DIR/series-$i")
 done
 
-report=$RESULT_DIR/report.md
-rc=0
-python3 "$ROOT/scripts/bench/bench-report.py" --title "Grace-period cost run under TCG (make bench-gp-cost)" \
-	--a-label base --b-label series --a "${runs_a[@]}" --b "${runs_b[@]}" \
-	--a-kernel "$(git -C "$OUTDIR/gp/src-base" describe --always --tags)" \
-	--b-kernel "$(git -C "$OUTDIR/gp/src-series" describe --always --tags)" \
-	--memory "$MEMORY" --seconds 0 --load-before "$load_before" \
-	--command "REPS=$REPS CPUS=$CPUS MEMORY=$MEMORY GP_FOLIOS=$GP_FOLIOS GP_ROUNDS=$GP_ROUNDS make bench-gp-cost" \
-	--command "per boot: qemu-system-x86_64 -accel tcg -smp $CPUS -m $MEMORY -nographic -no-reboot -kernel out/build/gp-<variant>/arch/x86/boot/bzImage -append '$APPEND'" \
-	>"$report" || rc=$?
-cat "$report"
-[ "$rc" = 0 ] || die "the report found problems (the PROBLEM lines above); not recorded." "Report: $report"
-if [ -n "$DOC" ]; then
-	printf '\n' >>"$DOC"
-	cat "$report" >>"$DOC"
-	log "Report appended to $DOC (copy: $report)"
-else
-	log "BENCH_DOC is empty: report kept in $report only"
-fi
+ab_report "the report" "Grace-period cost run under TCG (make bench-gp-cost)" \
+	"$OUTDIR/gp/src-base" "$OUTDIR/gp/src-series" "$MEMORY" 0 \
+	"REPS=$REPS CPUS=$CPUS MEMORY=$MEMORY GP_FOLIOS=$GP_FOLIOS GP_ROUNDS=$GP_ROUNDS make bench-gp-cost" \
+	"per boot: qemu-system-x86_64 -accel tcg -smp $CPUS -m $MEMORY -nographic -no-reboot -kernel out/build/gp-<variant>/arch/x86/boot/bzImage -append '$APPEND'"

@@ -35,6 +35,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=scripts/bench/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
 REPS=${REPS:-5}
 NCPUS=${NCPUS:-$(nproc)}
@@ -59,47 +61,12 @@ RESULT_DIR=$OUTDIR/uml-bench/$stamp
 mkdir -p "$RESULT_DIR"
 
 # 1. Correctness: the series with CONFIG_DEBUG_VM=y, one boot, one second a cell.
-log "correctness run: uml-series-debug (CONFIG_DEBUG_VM=y), $NCPUS CPUs"
-REPS=1 BENCH_SECONDS=1 "$ROOT/scripts/bench/uml-bench-run.sh" "$RESULT_DIR/debug" \
-	series-debug "$OUTDIR/build/uml-series-debug/linux" >/dev/null ||
-	die "the series' DEBUG_VM kernel failed the benchmark's checks." "See $RESULT_DIR/debug/runs.txt"
-sed 's/^/        /' "$RESULT_DIR/debug/runs.txt" >&2
-
 # 2. Numbers, alternating.
-load=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
-	warn "the host's load average is $load: other work will show up in the numbers."
-fi
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-log "A/B: $REPS boots each of uml-base and uml-series, $NCPUS CPUs, ${BENCH_SECONDS}s a cell"
-"$ROOT/scripts/bench/uml-bench-run.sh" "$RESULT_DIR" base "$A" series "$B" ||
-	die "a benchmark boot failed: its figures are not used." "See $RESULT_DIR/runs.txt"
+uml_ab_boots "$ROOT/scripts/bench/uml-bench-run.sh" "" "the benchmark's checks" "$A" "$B" \
+	"$OUTDIR/build/uml-series-debug/linux"
 
 # 3. Report.
 cmd="REPS=$REPS NCPUS=$NCPUS BENCH_SECONDS=$BENCH_SECONDS${BENCH_THREADS:+ BENCH_THREADS=$BENCH_THREADS}${UML_PIN:+ UML_PIN=$UML_PIN} make bench-uml"
-runs_a=()
-runs_b=()
-for i in $(seq 1 "$REPS"); do
-	runs_a+=("$RESULT_DIR/base-$i")
-	runs_b+=("$RESULT_DIR/series-$i")
-done
-report=$RESULT_DIR/report.md
-rc=0
-python3 "$ROOT/scripts/bench/bench-report.py" --title "UML benchmark run (make bench-uml)" \
-	--a-label base --b-label series --a "${runs_a[@]}" --b "${runs_b[@]}" \
-	--a-kernel "$(git -C "$OUTDIR/uml/src-base" describe --always --tags)" \
-	--b-kernel "$(git -C "$OUTDIR/uml/src-series" describe --always --tags)" \
-	--memory "$MEM" --seconds "$BENCH_SECONDS" --load-before "$load_before" \
-	--command "$cmd" \
-	--command "per boot: out/build/uml-<variant>/linux $(sed 's/^[^ ]* //' "$RESULT_DIR/base-1/command")" \
-	>"$report" || rc=$?
-cat "$report"
-[ "$rc" = 0 ] || die "the benchmark report found problems (the PROBLEM lines above); not recorded." \
-	"Report: $report"
-if [ -n "$DOC" ]; then
-	printf '\n' >>"$DOC"
-	cat "$report" >>"$DOC"
-	log "Report appended to $DOC (copy: $report)"
-else
-	log "BENCH_DOC is empty: report kept in $report only"
-fi
+ab_report "the benchmark report" "UML benchmark run (make bench-uml)" \
+	"$OUTDIR/uml/src-base" "$OUTDIR/uml/src-series" "$MEM" "$BENCH_SECONDS" "$cmd" \
+	"per boot: out/build/uml-<variant>/linux $(sed 's/^[^ ]* //' "$RESULT_DIR/base-1/command")"

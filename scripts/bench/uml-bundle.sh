@@ -18,6 +18,7 @@
 #   run.sh                                 the entry point (see its header)
 #   uml-bench-run.sh, bench-report.py      the runner and the report of make bench-uml
 #   uml-pread-run.sh                       the runner of make bench-uml-pread
+#   uml-run-common.sh                      what the two runners share (sourced)
 #   MANIFEST                               the commits, configs and checksums
 #
 # Output: out/bundle/pageref-bench-<stamp>.tar.gz. Builds the UML kernels
@@ -50,7 +51,7 @@ for v in base series series-debug base-pread series-pread series-pread-debug; do
 	cp "$k" "$stage/kernels/uml-$v"
 done
 cp "$hostbin" "$stage/host/pageref-bench"
-cp "$ROOT/scripts/bench/uml-bench-run.sh" "$ROOT/scripts/bench/uml-pread-run.sh" "$ROOT/scripts/bench/bench-report.py" "$ROOT/selftests/uml/run.sh" "$stage/"
+cp "$ROOT/scripts/bench/uml-bench-run.sh" "$ROOT/scripts/bench/uml-pread-run.sh" "$ROOT/scripts/bench/uml-run-common.sh" "$ROOT/scripts/bench/bench-report.py" "$ROOT/selftests/uml/run.sh" "$stage/"
 {
 	echo "pageref real-CPU benchmark bundle, made $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(uname -n)"
 	echo "project commit: $(git -C "$ROOT" describe --always --dirty)"

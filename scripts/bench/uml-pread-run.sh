@@ -34,59 +34,18 @@
 # holds no kernel warning.
 set -euo pipefail
 
-die() {
-	printf 'uml-pread-run: ERROR: %s\n' "$1" >&2
-	shift
-	local line
-	for line in "$@"; do printf '        %s\n' "$line" >&2; done
-	exit 1
-}
+RUNNER=uml-pread-run
+# shellcheck source=scripts/bench/uml-run-common.sh
+. "$(dirname "$0")/uml-run-common.sh"
 
-[ $# -eq 5 ] || [ $# -eq 3 ] || die "expected 3 or 5 arguments, got $#." \
-	"Usage: uml-pread-run.sh OUT A_LABEL A_LINUX [B_LABEL B_LINUX]"
-OUT=$1
-shift
-LABELS=()
-KERNELS=()
-while [ $# -gt 0 ]; do
-	LABELS+=("$1")
-	KERNELS+=("$2")
-	shift 2
-done
-REPS=${REPS:-8}
-NCPUS=${NCPUS:-2}
-SECS=${BENCH_SECONDS:-3}
-MEM=${MEM:-512M}
-for v in REPS NCPUS SECS; do
-	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'."
-done
-[ "$NCPUS" -le 64 ] || die "NCPUS=$NCPUS: UML has at most 64 virtual CPUs (NR_CPUS=64)."
-for k in "${KERNELS[@]}"; do
-	[ -x "$k" ] || die "no UML kernel at $k." "Build them with make bench-uml-pread (scripts/bench/uml-pread.sh)."
-done
-[ "${LABELS[0]}" != "${LABELS[-1]}" ] || [ ${#LABELS[@]} -eq 1 ] ||
-	die "the two labels are the same ('${LABELS[0]}')."
-command -v timeout >/dev/null || die "timeout (coreutils) is not installed."
+uml_run_setup 8 "Build them with make bench-uml-pread (scripts/bench/uml-pread.sh)." "$@"
 
-# pread_scale's thread-count rule, for the timeout.
-cells=0
-if [ -n "${BENCH_THREADS:-}" ]; then
-	IFS=', ' read -r -a list <<<"$BENCH_THREADS"
-	cells=${#list[@]}
-else
-	t=1
-	while [ "$t" -le "$NCPUS" ]; do
-		cells=$((cells + 1))
-		if [ "$t" -lt 8 ]; then t=$((t + 1)); else t=$((t * 2)); fi
-	done
-	cells=$((cells + 1))
-fi
+# The thread counts of pread_scale.c are those of thread_cells.
+cells=$(thread_cells)
 TIMEOUT=${BOOT_TIMEOUT:-$((cells * SECS * 3 + 120))}
+PIN=0
 
-mkdir -p "$OUT"
-: >"$OUT/runs.txt"
-echo "before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
-fail=0
+uml_runs_begin
 for i in $(seq 1 "$REPS"); do
 	for side in "${!LABELS[@]}"; do
 		label=${LABELS[$side]}
@@ -98,34 +57,24 @@ for i in $(seq 1 "$REPS"); do
 		args=(mem="$MEM" seccomp=on ncpus="$NCPUS" printk.devkmsg=on BENCH_SECONDS="$SECS"
 			BENCH_PROCS="${BENCH_PROCS:-1}")
 		[ -z "${BENCH_THREADS:-}" ] || args+=(BENCH_THREADS="$BENCH_THREADS")
-		printf '%s\n' "${KERNELS[$side]} ${args[*]}" >"$run/command"
-		start=$(date +%s.%N)
-		rc=0
-		TIMEFORMAT='%U %S'
-		{ time timeout "$TIMEOUT" "${KERNELS[$side]}" "${args[@]}" \
-			</dev/null >"$run/console.log" 2>&1 || rc=$?; } 2>"$run/cpu-time"
-		elapsed=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
-		cpu=$(awk '{printf "%.1f", $1 + $2}' "$run/cpu-time")
-		echo "$rc $elapsed uml $NCPUS $cpu" >"$run/boot.status"
+		uml_boot "$run" "${KERNELS[$side]}" "${args[@]}"
 		# One KTAP file per program, prefix removed.
 		progs=$(sed -n 's/^.*pageref_user: \([A-Za-z0-9_.-]*\): .*$/\1/p' "$run/console.log" |
 			grep -vx init | sort -u || true)
 		for p in $progs; do
 			sed -n "s/^.*pageref_user: $p: //p" "$run/console.log" >"$run/guest-$p.ktap"
 		done
-		verdict=ok
-		if [ "$rc" -eq 124 ]; then
-			verdict="timed out after ${TIMEOUT}s"
-		elif [ "$rc" -ne 0 ]; then
-			verdict="UML exited with $rc"
+		verdict=$(uml_exit_verdict)
+		if [ "$verdict" != ok ]; then
+			:
 		elif ! grep -q 'pageref_user: init: done' "$run/console.log"; then
 			verdict="init did not finish (see console.log)"
 		elif [ -z "$progs" ]; then
 			verdict="no program printed anything (see console.log)"
 		elif grep -q 'pageref_user: init: .* exit=[^0]' "$run/console.log"; then
 			verdict="a program failed: $(grep -m1 -o 'pageref_user: init: .* exit=[^0].*' "$run/console.log")"
-		elif grep -qE 'WARNING:|BUG:|Kernel panic|Oops' "$run/console.log"; then
-			verdict="kernel warning: $(grep -m1 -E 'WARNING:|BUG:|Kernel panic|Oops' "$run/console.log")"
+		else
+			verdict=$(uml_kernel_warning "$run/console.log") || verdict=ok
 		fi
 		for p in $progs; do
 			[ "$verdict" = ok ] || break
@@ -142,10 +91,7 @@ for i in $(seq 1 "$REPS"); do
 				verdict="$p: KTAP stream ended early: $oks of $plan test points"
 			fi
 		done
-		[ "$verdict" = ok ] || fail=1
-		printf '%s %s: %s (%ss, %s CPU-s)\n' "$label" "$i" "$verdict" "$elapsed" "$cpu" |
-			tee -a "$OUT/runs.txt"
+		uml_record "$label" "$i" "$verdict"
 	done
 done
-echo "after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
-[ $fail -eq 0 ] || die "some boots failed (above; each boot's console.log is in $OUT)."
+uml_runs_end

@@ -37,6 +37,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=scripts/bench/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
 REPS=${REPS:-8}
 ncpu=$(nproc)
@@ -51,26 +53,7 @@ STATIC=$OUTDIR/selftests/static
 LIST=$WORK/initramfs.list
 
 if [ "${UML_BUILD:-1}" != 0 ]; then
-	log "static programs: init, pread_scale ($STATIC)"
-	make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests" \
-		"$STATIC/init" "$STATIC/pread_scale"
-	mkdir -p "$WORK"
-	# gen_init_cpio's list format (linux/usr/gen_init_cpio.c): device nodes
-	# need no root on the host, and the kernel rebuilds the archive when a
-	# listed file changes.
-	cat >"$LIST.new" <<EOF
-dir /dev 0755 0 0
-nod /dev/console 0600 0 0 c 5 1
-nod /dev/kmsg 0600 0 0 c 1 11
-nod /dev/null 0666 0 0 c 1 3
-dir /proc 0755 0 0
-dir /sys 0755 0 0
-dir /tmp 1777 0 0
-dir /bin 0755 0 0
-file /init $STATIC/init 0755 0 0
-file /bin/pread_scale $STATIC/pread_scale 0755 0 0
-EOF
-	if cmp -s "$LIST.new" "$LIST"; then rm "$LIST.new"; else mv "$LIST.new" "$LIST"; fi
+	initramfs_list pread_scale
 	for v in base series; do
 		UML_EXTRA_CONFIG=$FRAG UML_INITRAMFS=$LIST "$ROOT/scripts/bench/uml-build.sh" "$v"
 	done
@@ -91,45 +74,9 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 RESULT_DIR=$WORK/$stamp
 mkdir -p "$RESULT_DIR"
 
-log "correctness run: uml-series-pread-debug (CONFIG_DEBUG_VM=y), $NCPUS CPUs"
-REPS=1 BENCH_SECONDS=1 "$ROOT/scripts/bench/uml-pread-run.sh" "$RESULT_DIR/debug" \
-	series-debug "$D" >/dev/null ||
-	die "the series' DEBUG_VM kernel failed the pread run's checks." "See $RESULT_DIR/debug/runs.txt"
-sed 's/^/        /' "$RESULT_DIR/debug/runs.txt" >&2
-
-load=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
-	warn "the host's load average is $load: other work will show up in the numbers."
-fi
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-log "A/B: $REPS boots each of uml-base-pread and uml-series-pread, $NCPUS CPUs, ${BENCH_SECONDS}s a cell"
-"$ROOT/scripts/bench/uml-pread-run.sh" "$RESULT_DIR" base "$A" series "$B" ||
-	die "a benchmark boot failed: its figures are not used." "See $RESULT_DIR/runs.txt"
+uml_ab_boots "$ROOT/scripts/bench/uml-pread-run.sh" -pread "the pread run's checks" "$A" "$B" "$D"
 
 cmd="REPS=$REPS NCPUS=$NCPUS BENCH_SECONDS=$BENCH_SECONDS${BENCH_THREADS:+ BENCH_THREADS=$BENCH_THREADS} make bench-uml-pread"
-runs_a=()
-runs_b=()
-for i in $(seq 1 "$REPS"); do
-	runs_a+=("$RESULT_DIR/base-$i")
-	runs_b+=("$RESULT_DIR/series-$i")
-done
-report=$RESULT_DIR/report.md
-rc=0
-python3 "$ROOT/scripts/bench/bench-report.py" --title "UML pread run (make bench-uml-pread)" \
-	--a-label base --b-label series --a "${runs_a[@]}" --b "${runs_b[@]}" \
-	--a-kernel "$(git -C "$OUTDIR/uml/src-base" describe --always --tags)" \
-	--b-kernel "$(git -C "$OUTDIR/uml/src-series" describe --always --tags)" \
-	--memory "$MEM" --seconds "$BENCH_SECONDS" --load-before "$load_before" \
-	--command "$cmd" \
-	--command "per boot: out/build/uml-<variant>-pread/linux $(sed 's/^[^ ]* //' "$RESULT_DIR/base-1/command")" \
-	>"$report" || rc=$?
-cat "$report"
-[ "$rc" = 0 ] || die "the benchmark report found problems (the PROBLEM lines above); not recorded." \
-	"Report: $report"
-if [ -n "$DOC" ]; then
-	printf '\n' >>"$DOC"
-	cat "$report" >>"$DOC"
-	log "Report appended to $DOC (copy: $report)"
-else
-	log "BENCH_DOC is empty: report kept in $report only"
-fi
+ab_report "the benchmark report" "UML pread run (make bench-uml-pread)" \
+	"$OUTDIR/uml/src-base" "$OUTDIR/uml/src-series" "$MEM" "$BENCH_SECONDS" "$cmd" \
+	"per boot: out/build/uml-<variant>-pread/linux $(sed 's/^[^ ]* //' "$RESULT_DIR/base-1/command")"
