@@ -76,6 +76,14 @@ pub enum Scenario {
     /// idle: frozen, outside the allocator); T takes a reference with
     /// `page_ref_inc_or_thaw()`, uses and puts; a PFN walker races.
     Thaw,
+    /// memory-failure's `page_handle_poison()` against another holder's
+    /// final put: H and M hold the page's two references; H puts it
+    /// (generic put); M drops its own reference (`put_page()`, generic),
+    /// takes one back with `page_ref_inc_or_thaw()` and keeps it for good
+    /// (the poisoned page). If H's put is the final one and M's thaw takes
+    /// its transient 0 to 1, H's `cmpxchg(0 -> FROZEN)` fails, H does not
+    /// free, and M keeps a page whose final put never ran (property 11).
+    PoisonThaw,
     /// `NR_CPUS` GUP-fast gets of `GUP_MAX_REFS` in flight on one page that
     /// froze under them (each read it owned first): the other
     /// `NR_CPUS - 2` have landed, none has reset yet; two more land in the
@@ -143,7 +151,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 25] = [
+    pub const ALL: [Scenario; 26] = [
         Scenario::PutVsGet,
         Scenario::FreezeVsGet,
         Scenario::UnfreezeVsStray,
@@ -161,6 +169,7 @@ impl Scenario {
         Scenario::AbaGenericStale,
         Scenario::Mixed3,
         Scenario::Thaw,
+        Scenario::PoisonThaw,
         Scenario::HvoVsGet,
         Scenario::HotremoveVsGet,
         Scenario::AbaHvo,
@@ -188,6 +197,7 @@ impl Scenario {
             Scenario::GveBias => "gve-bias",
             Scenario::GupNearLimit => "gup-near-limit",
             Scenario::Thaw => "thaw",
+            Scenario::PoisonThaw => "poison-thaw",
             Scenario::GupStrays => "gup-strays",
             Scenario::SlowGupRace => "slow-gup-race",
             Scenario::GupRaceLimit => "gup-race-limit",
@@ -310,6 +320,7 @@ impl Scenario {
                 raw: S::NEAR_LIMIT_FROZEN,
             },
             Scenario::GveBias | Scenario::Thaw => Init::Owned { refs: 1 },
+            Scenario::PoisonThaw => Init::Owned { refs: 2 },
             Scenario::GupNearLimit => Init::Owned {
                 refs: GUP_OWNER_REFS,
             },
@@ -383,6 +394,7 @@ impl Scenario {
                 ("T", thawer::<S>),
                 ("W", pfn_walker::<S>),
             ],
+            Scenario::PoisonThaw => vec![("H", last_holder_put::<S>), ("M", poison_and_keep::<S>)],
             Scenario::GupStrays => vec![("G1", in_flight_gup::<S>), ("G2", in_flight_gup::<S>)],
             Scenario::SlowGupRace => vec![
                 ("S", slow_gup_then_unmap::<S>),
@@ -580,6 +592,17 @@ fn thawer<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
     th.put(Dtor::PageState);
 }
 
+/// memory-failure's `page_handle_poison()` with `release`: after
+/// `SetPageHWPoison()`, `put_page()` of its own reference (a generic put;
+/// if it is the final one, the page is freed and stays frozen, out of the
+/// allocator), then `page_ref_inc_or_thaw()` (the page may be frozen), and
+/// the reference is kept for good.
+fn poison_and_keep<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
+    th.put(Dtor::PageState);
+    th.inc_or_thaw();
+    th.keep(1);
+}
+
 /// A GUP-fast get in flight: its guard passed and its read saw the page
 /// owned (1) before the page was frozen; the rest of its get, use, put.
 fn in_flight_gup<S: RefScheme<Atomic = LoomAtomic>>(th: &Th<S>) {
@@ -731,6 +754,9 @@ pub struct Outcome {
     pub stale_win_executions: usize,
     /// Completed executions in which a reader took the page as dead.
     pub taken_dead_executions: usize,
+    /// Completed executions in which `page_ref_inc_or_thaw()` waited for
+    /// a final put in flight.
+    pub thaw_wait_executions: usize,
 }
 
 impl Outcome {
@@ -865,5 +891,6 @@ pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
         gp_wait_executions: cov.gp_waits.load(Ordering::Relaxed),
         stale_win_executions: cov.stale_wins.load(Ordering::Relaxed),
         taken_dead_executions: cov.taken_dead.load(Ordering::Relaxed),
+        thaw_wait_executions: cov.thaw_waits.load(Ordering::Relaxed),
     }
 }

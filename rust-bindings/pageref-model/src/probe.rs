@@ -79,8 +79,9 @@ pub enum Step {
     Warned { seen: u32, nr: u32 },
 }
 
-/// Receives the accesses of one thread, and stands for the one kernel
-/// service a scheme calls besides its atomics: RCU's read side.
+/// Receives the accesses of one thread, and stands for the kernel
+/// services a scheme calls besides its atomics: RCU's read side, and
+/// `cpu_relax()` in a wait.
 pub trait Probe {
     /// Called right after each access, before any other access of the thread.
     #[inline(always)]
@@ -95,6 +96,16 @@ pub trait Probe {
     /// `rcu_read_unlock()`: leave the innermost RCU read-side section.
     #[inline(always)]
     fn rcu_read_unlock(&self) {}
+    /// `cpu_relax()` in a loop that waits for another CPU to change the
+    /// word (v8's `page_ref_inc_or_thaw()` while the count reads 0). The
+    /// benchmarks' [`NoProbe`] spins (`std::hint::spin_loop()`); the model
+    /// checker's world yields to the other threads
+    /// (`loom::thread::yield_now()`, without which loom would explore the
+    /// loop forever) and reports a wait that nothing can end.
+    #[inline(always)]
+    fn cpu_relax(&self) {
+        std::hint::spin_loop();
+    }
 }
 
 /// The probe that observes nothing (benchmarks).

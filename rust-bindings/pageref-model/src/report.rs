@@ -83,6 +83,8 @@ schemes! {
     V8IdleZero: "v8, fsdax keeps v7's idle test (a count of 0)";
     V8ThawByIncDebugVm: "v8 with CONFIG_DEBUG_VM, fsdax takes its reference with \
                          folio_ref_inc()";
+    V8ThawTakesZero: "v8, page_ref_inc_or_thaw() takes a final put's transient 0 to 1 (v8 \
+                      before its review, v6, v7)";
     V8GrabCheckThenAdd: "v8, slow GUP keeps v7's check of the owned limit before its add";
     V8NoLargeAddCasDebugVm: "v8 at NR_CPUS=8192 with CONFIG_DEBUG_VM, without the get's cmpxchg \
                              loop for nr > PAGEREF_MAX_RACY_ADD";

@@ -51,7 +51,14 @@
 //!    or an owned count carried into the frozen bit);
 //! 10. slow GUP's add never starts on a count at or past the limit its
 //!     check refuses (`PAGEREF_OWNED_LIMIT` in v7 and v8): a check made
-//!     before the add must still hold when it lands.
+//!     before the add must still hold when it lands;
+//! 11. a page that a thread keeps for good (memory-failure's poisoned
+//!     page: [`Th::keep`]) is not a life whose count reached 0 in a final
+//!     put that then never froze and freed it: that put's teardown
+//!     (`__folio_put()`) is owed, and nobody is left to put the page and
+//!     run it. The kept page's word is an owned value. A wait that nothing
+//!     can end (`cpu_relax()` while the count reads 0 and no final put is
+//!     in flight) is reported as blocked.
 //!
 //! Each execution also records whether a failed get left a stray add (an
 //! add whose result is frozen) and whether `page_ref_reset_frozen()` ran;
@@ -127,10 +134,22 @@ pub struct Coverage {
     pub stale_wins: AtomicUsize,
     /// Executions in which a reader took the page as dead.
     pub taken_dead: AtomicUsize,
+    /// Executions in which `page_ref_inc_or_thaw()` read 0 and waited
+    /// (`cpu_relax()`) for a final put in flight to freeze the page.
+    pub thaw_waits: AtomicUsize,
 }
 
 /// The most model threads a scenario has.
 pub const MAX_THREADS: usize = 4;
+
+/// The most `cpu_relax()` one thread may run in an execution before the
+/// model reports its wait as blocked. loom runs the other threads before
+/// a thread that yielded runs again, and a load after the yield reads a
+/// newer store where there is one, so a wait that something ends ends
+/// after a few rounds; 16 means that nothing will change the word (no
+/// cell reaches it; a thaw alone on a page whose word is a bare 0 does,
+/// after 16 rounds).
+pub const MAX_SPINS: u32 = 16;
 
 #[derive(Debug, Default)]
 struct Ghost {
@@ -158,6 +177,20 @@ struct Ghost {
     /// The life that a reader took as dead, and the reader's name.
     taken_dead: Option<(u32, &'static str)>,
     taken_dead_count: u32,
+    /// The current life's count reached 0 in a final put (its subtract
+    /// opened a dec-and-test window) and the page has not been freed
+    /// since: the teardown of that final put (`__folio_put()`) is owed. A
+    /// get that revives the 0 passes it on to whoever drops the count to
+    /// 0 next; a thread that keeps the page for good must not hold it
+    /// then (property 11).
+    teardown_owed: bool,
+    /// References that a thread keeps for good (memory-failure's poisoned
+    /// page), and that thread's name.
+    kept: u32,
+    keeper: &'static str,
+    /// Per thread: `cpu_relax()` calls so far.
+    spins: [u32; MAX_THREADS],
+    thaw_waits: u32,
     life: u32,
     refs: u32,
     window: u32,
@@ -354,6 +387,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
             (g.gp_waits, &self.cov.gp_waits),
             (g.stale_wins, &self.cov.stale_wins),
             (g.taken_dead_count, &self.cov.taken_dead),
+            (g.thaw_waits, &self.cov.thaw_waits),
         ] {
             if n > 0 {
                 c.fetch_add(1, Relaxed);
@@ -362,6 +396,28 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
         if g.window != 0 {
             let msg = format!("{} dec-and-test window(s) never closed", g.window);
             th.violate(g, msg);
+        } else if g.kept != 0 && g.refs == g.kept {
+            // Property 11: the page that a thread keeps for good.
+            if g.teardown_owed {
+                let msg = format!(
+                    "{} keeps life {} for good, but its count reached 0 in a final put that \
+                     then did not freeze it (its cmpxchg(0 -> FROZEN) failed): that put's \
+                     teardown (__folio_put(): off the LRU, out of its memcg, back to its \
+                     ZONE_DEVICE owner) never ran, and no put is left to run it (word {})",
+                    g.keeper,
+                    g.life,
+                    Hex(raw)
+                );
+                th.violate(g, msg);
+            } else if g.free || !S::is_owned_value(raw) {
+                let msg = format!(
+                    "{} keeps life {} for good, but its word is {}, not an owned value",
+                    g.keeper,
+                    g.life,
+                    Hex(raw)
+                );
+                th.violate(g, msg);
+            }
         } else if g.refs != 0 {
             let msg = format!(
                 "leak: {} reference(s) still counted, word {}",
@@ -632,6 +688,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
         g.free = true;
         g.frozen = false;
         g.dying = false;
+        g.teardown_owed = false;
     }
 
     /// `spin_lock(&zone->lock)` .. `spin_unlock()` around a free-list
@@ -720,6 +777,21 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
             let what = if thawed { " (thawed 0)" } else { "" };
             self.note(&mut g, format!("  -> one more reference{what}"));
         }
+    }
+
+    /// The thread keeps the `nr` references it holds for good: memory-failure
+    /// holds a poisoned page forever (`page_handle_poison()`). At the end
+    /// of the execution they are still counted, the page is owned, and its
+    /// life must not owe a final put's teardown (property 11).
+    pub fn keep(&self, nr: u32) {
+        let mut g = self.ghost();
+        g.kept += nr;
+        g.keeper = self.name;
+        let life = g.life;
+        self.note(
+            &mut g,
+            format!("keeps life {life} for good (poisoned): never puts it"),
+        );
     }
 
     /// Allocate the page if it is free; returns the new life.
@@ -1032,6 +1104,32 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
         self.note(&mut g, "rcu_read_unlock".into());
     }
 
+    /// `cpu_relax()` in a wait (v8's `page_ref_inc_or_thaw()` while the
+    /// count reads 0): yield to the other threads, as
+    /// [`Th::synchronize_rcu`] does. After [`MAX_SPINS`] the wait is
+    /// reported as blocked: nothing is left that will change the word.
+    fn cpu_relax(&self) {
+        {
+            let mut g = self.ghost();
+            g.spins[self.idx] += 1;
+            if g.spins[self.idx] == 1 {
+                g.thaw_waits += 1;
+            }
+            if g.spins[self.idx] > MAX_SPINS {
+                let msg = format!(
+                    "blocked: waited {MAX_SPINS} times (cpu_relax()) for a count of 0 to change, \
+                     and no final put in flight will freeze the page"
+                );
+                self.violate(g, msg);
+            }
+            self.note(
+                &mut g,
+                "  cpu_relax(): waits while the count reads 0".into(),
+            );
+        }
+        loom::thread::yield_now();
+    }
+
     fn step(&self, op: Op, c_name: &'static str, step: Step) {
         let mut g = self.ghost();
         let line = match step {
@@ -1243,7 +1341,10 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
             }
         }
         match step {
-            Step::WindowOpen => g.window += 1,
+            Step::WindowOpen => {
+                g.window += 1;
+                g.teardown_owed = true;
+            }
             Step::WindowClose => g.window -= 1,
             Step::Released { nr } => {
                 if g.refs < nr {

@@ -1,8 +1,9 @@
 //! The loom suite: every scheme against every scenario, with the expected
 //! verdicts written down. Correct schemes must hold; the broken variants
 //! and the series v6 (in the R9 ABA scenarios, on zeroed struct pages and
-//! near `INT_MAX`) must produce a counterexample, and the kind of violation
-//! is checked.
+//! near `INT_MAX`), v7 (R16, R17, slow GUP near the owned limit) and both
+//! in poison-thaw (their thaw takes a final put's transient 0) must
+//! produce a counterexample, and the kind of violation is checked.
 //!
 //! Each test prints its cells (scheme, scenario, bound, executions explored,
 //! verdict) and the trace of every counterexample; run with
@@ -55,6 +56,16 @@ const WARNS: Option<&str> = Some("CONFIG_DEBUG_VM warns (VM_WARN_ON_ONCE_PAGE): 
 // between, and its add starts at the limit.
 const STALE_CHECK: Option<&str> =
     Some("adds to a count of OWNED_LIMIT, at or past the limit OWNED_LIMIT that its check refuses");
+// Property 11: memory-failure's thaw took the transient 0 of another
+// holder's final put to 1; that put's cmpxchg(0 -> FROZEN) failed, and M
+// keeps a page whose final put never ran.
+const TEARDOWN: Option<&str> = Some(
+    "M keeps life 1 for good, but its count reached 0 in a final put that then did not freeze",
+);
+// memory-failure's "thaw" left the freed page frozen (an increment), and it
+// keeps that.
+const KEPT_FROZEN: Option<&str> =
+    Some("M keeps life 2 for good, but its word is FROZEN+1, not an owned value");
 
 use Scenario::*;
 
@@ -75,6 +86,11 @@ const V6_PATCH2: Cells = &[
     (GveBias, CROSSED),
     (GupNearLimit, CROSSED),
 ];
+// `page_ref_inc_or_thaw()` as v6 (patch 2) and v7 have it, and v8 before
+// its review: it takes the transient 0 of a final put in flight to 1
+// (poison-thaw). v8 waits while the count reads 0, from patch 4, which
+// introduces the function.
+const OLD_THAW: Cells = &[(PoisonThaw, TEARDOWN)];
 // v6: the R9 ABA (a stale caller-context put frees the next life, whether
 // that life ends with a caller-context or a generic put), the bare 0 of
 // HVO's struct pages, gve's INT_MAX bias and the dead GUP-fast guard; R16's
@@ -108,6 +124,7 @@ const V7_GRAB: Cells = &[(GupRaceLimit, STALE_CHECK)];
 // replaced:
 const V7: Cells = &[
     (GupRaceLimit, STALE_CHECK),
+    (PoisonThaw, TEARDOWN),
     (HvoVsGet, READ_ONLY),
     (HotremoveVsGet, GONE),
     (AbaHvo, STALE_RO),
@@ -117,9 +134,11 @@ const V7: Cells = &[
 ];
 // Final put shape (a) everywhere: v7's other fixes, but R9 again.
 const SUB_CAS: Cells = &[(AbaOwnerDtor, ABA), (AbaMixed, ABA)];
-// Shape (d) for the generic put too: no window at all, so no stale write
-// and no revived zero (the get's own R16 race stays).
+// Shape (d) for the generic put too: no window at all, so no stale write,
+// no revived zero and no zero for the thaw to take (the get's own R16 race
+// stays).
 const NO_WINDOW: Cells = &[
+    (PoisonThaw, H),
     (AbaHvo, H),
     (AbaHotremove, H),
     (AbaReonline, H),
@@ -159,6 +178,8 @@ const NO_CAS: Cells = &[
     (AbaStaleWin, FREED_HELD),
     (DaxIdle, DOUBLE),
     (FrozenReader, DOUBLE),
+    // H stores FROZEN over the 1 of M's thaw and frees the page M holds.
+    (PoisonThaw, FREED_HELD),
 ];
 const RESET_STORE: Cells = &[(OverflowReset, RESET_OVER_OWNED)];
 const UNFREEZE_ADD: Cells = &[
@@ -174,11 +195,13 @@ const GVE_INTMAX: Cells = &[(GveBias, CROSSED)];
 // life when that life also ends in caller context (aba-owner-dtor); when it
 // ends with v7's generic put, three threads cannot open a window there.
 const CALLER_PUT_V6: Cells = &[(AbaOwnerDtor, ABA)];
-const THAW_BY_INC: Cells = &[(Thaw, PUT_FROZEN)];
+const THAW_BY_INC: Cells = &[(Thaw, PUT_FROZEN), (PoisonThaw, KEPT_FROZEN)];
 // v6's virtio-mem cancel: `page_ref_unfreeze(page, 1)` over a page still
 // held (going offline left it unfrozen) overwrites the holder's reference;
 // the thawer's own final put then frees the page under the holder.
-const THAW_STORE_ONE: Cells = &[(Thaw, FREED_HELD)];
+// In poison-thaw the store of 1 replaces H's reference by M's, and H's put
+// then frees the page M keeps.
+const THAW_STORE_ONE: Cells = &[(Thaw, FREED_HELD), (PoisonThaw, FREED_HELD)];
 // NR_CPUS = 8192 without the cmpxchg branch: 8192 GUP-fast adds of 2^18 in
 // flight wrap the frozen word to 0.
 const NO_LARGE_ADD_CAS: Cells = &[(GupStrays, WRAPPED)];
@@ -228,7 +251,7 @@ const V8_IDLE_ZERO: Cells = &[(DaxIdle, REVIVED)];
 // v8 with CONFIG_DEBUG_VM and fsdax's folio_ref_inc(): the thawer's
 // generic put finds the folio frozen and is refused without writing (v7
 // without CONFIG_DEBUG_VM subtracts: PUT_FROZEN in broken:thaw-by-inc).
-const V8_DEBUG_THAW_BY_INC: Cells = &[(Thaw, REFUSED)];
+const V8_DEBUG_THAW_BY_INC: Cells = &[(Thaw, REFUSED), (PoisonThaw, KEPT_FROZEN)];
 // v8 at NR_CPUS=8192 with CONFIG_DEBUG_VM, without the get's cmpxchg loop:
 // the strays of 8190 GUP-fast gets in flight pass PAGEREF_SATURATED, and the
 // get's debug check warns before the word wraps.
@@ -326,10 +349,10 @@ macro_rules! rows {
 rows! {
     mainline: "mainline" => [MAINLINE];
     assume_one: "assume-1" => [MAINLINE, ASSUME_ONE];
-    v6_at_patch2: "v6@patch2" => [MAINLINE, V6_PATCH2];
+    v6_at_patch2: "v6@patch2" => [MAINLINE, V6_PATCH2, OLD_THAW];
     series_v6: "series-v6" => [V7, SERIES_V6];
-    series_at_3: "series@3" => [MAINLINE, V7_GRAB];
-    series_at_5: "series@5" => [MAINLINE, V7_GRAB];
+    series_at_3: "series@3" => [MAINLINE, V7_GRAB, OLD_THAW];
+    series_at_5: "series@5" => [MAINLINE, V7_GRAB, OLD_THAW];
     series_at_6: "series@6" => [V7];
     series: "series" => [V7];
     series_8192cpus: "series-8192cpus" => [V7];
@@ -370,6 +393,7 @@ rows! {
     broken_v8_no_offline_gp: "broken:v8-no-offline-gp" => [V8_NO_OFFLINE_GP];
     broken_v8_idle_zero: "broken:v8-idle-zero" => [V8_IDLE_ZERO];
     broken_v8_thaw_by_inc_debug_vm: "broken:v8-thaw-by-inc-debug-vm" => [V8_DEBUG_THAW_BY_INC];
+    broken_v8_thaw_takes_zero: "broken:v8-thaw-takes-zero" => [OLD_THAW];
     broken_v8_grab_check_then_add: "broken:v8-grab-check-then-add" => [V7_GRAB];
     broken_v8_no_large_add_cas_debug_vm: "broken:v8-no-large-add-cas-debug-vm" => [V8_DEBUG_NO_LARGE_ADD_CAS];
 }
@@ -612,5 +636,44 @@ fn gup_race_limit_shape() {
     for fixed in ["series-v8", "series-v8-8192cpus", "series-v8-2cpus"] {
         let o = check_by_name(fixed, Scenario::GupRaceLimit);
         assert!(!o.found(), "{fixed} must hold: {}", o.summary());
+    }
+}
+
+/// memory-failure against a final put in flight: v8 before its review (and
+/// v6, v7) takes the put's transient 0 to 1 (H subtracted to 0, M's thaw
+/// took 0 -> 1, H's cmpxchg(0 -> FROZEN) failed, and M keeps a page whose
+/// final put never ran), first at bound 3; v8's thaw waits while the count
+/// reads 0 (in some executions it does wait) and holds, exhaustively.
+#[test]
+fn poison_thaw_shape() {
+    QUIET.call_once(pageref_model::check::quiet_counterexamples);
+    let o = check_by_name("broken:v8-thaw-takes-zero", Scenario::PoisonThaw);
+    let Verdict::Counterexample(f) = &o.verdict else {
+        panic!("the thaw that takes 0 must fail poison-thaw");
+    };
+    println!("{}", f.render());
+    assert!(
+        f.message.starts_with("[end] M keeps life 1"),
+        "{}",
+        f.message
+    );
+    let t = f.trace.join("\n");
+    let pos = |needle: &str| {
+        t.find(needle)
+            .unwrap_or_else(|| panic!("trace lacks `{needle}`:\n{t}"))
+    };
+    let h_zero = pos("H  page_ref_sub_and_test: reached 0: dec-and-test window opens");
+    let m_thaw = pos("M  page_ref_inc_or_thaw: cmpxchg(0 -> 1) succeeds");
+    let h_lost = pos("H  page_ref_sub_and_test: cmpxchg(0 -> FROZEN) fails, saw 1");
+    assert!(h_zero < m_thaw && m_thaw < h_lost, "{t}");
+    assert_eq!(
+        first_bound("broken:v8-thaw-takes-zero", Scenario::PoisonThaw, 3),
+        Some(3)
+    );
+    for fixed in ["series-v8", "series-v8@4"] {
+        let o = check_by_name(fixed, Scenario::PoisonThaw);
+        println!("{} ({} with a wait)", o.summary(), o.thaw_wait_executions);
+        assert!(!o.found(), "{fixed} must hold: {}", o.summary());
+        assert!(o.thaw_wait_executions > 0, "{fixed}: the thaw never waited");
     }
 }

@@ -53,6 +53,7 @@ fn main() {
             (o.gp_wait_executions, "grace period waited"),
             (o.stale_win_executions, "stale win"),
             (o.taken_dead_executions, "taken as dead"),
+            (o.thaw_wait_executions, "thaw waited"),
         ] {
             if n > 0 {
                 extra.push_str(&format!(" [{what}: {n}]"));

@@ -203,8 +203,8 @@ pub trait RefScheme: Send + Sync + Sized + 'static {
     fn dax_idle_probed<P: Probe>(&self, p: &P) -> bool;
     /// Take a reference on a page that may be frozen (memory-failure,
     /// fsdax); true when it thawed a frozen (or, for the zero schemes,
-    /// zero) page. C: `page_ref_inc_or_thaw()` (series), `page_ref_inc()`
-    /// (mainline).
+    /// zero) page. C: `page_ref_inc_or_thaw()` (series; v8's waits while
+    /// the count reads 0), `page_ref_inc()` (mainline).
     fn inc_or_thaw_probed<P: Probe>(&self, p: &P) -> bool;
 
     /// [`Self::try_get_probed`] without a probe.

@@ -136,10 +136,12 @@ recipe!(
     /// idle (patch 9); the get's large-add loop refuses to reach
     /// `PAGEREF_OWNED_LIMIT`, and there is no `page_ref_reset_frozen()`
     /// (patch 10); slow GUP checks and adds in one cmpxchg,
-    /// `folio_ref_add_bounded()` (patch 5).
+    /// `folio_ref_add_bounded()` (patch 5); `page_ref_inc_or_thaw()` waits
+    /// while the count reads 0, for the final put in flight to freeze the
+    /// page (patch 4, since the review of v8).
     V8, SeriesV8 = "series-v8" like V7 {
-        get: RcuReadThenAdd, put: RcuReadThenCas, reset: NoResetBounded, grab: GrabBounded,
-        idle: IdleFrozen, gp: GracePeriods::V8,
+        get: RcuReadThenAdd, put: RcuReadThenCas, reset: NoResetBounded, thaw: ThawWaitZero,
+        grab: GrabBounded, idle: IdleFrozen, gp: GracePeriods::V8,
     }
 );
 recipe!(
@@ -148,9 +150,11 @@ recipe!(
     /// ([`V7At3`]), but GUP-fast still has the old `folio_ref_count() < 0`
     /// guard, which the frozen bit makes dead, and slow GUP's mainline
     /// check (`<= 0`) before its add: `PAGEREF_OWNED_LIMIT` comes in patch
-    /// 5. No reset, no sections, no grace periods, fsdax idle at 0.
+    /// 5. No reset, no sections, no grace periods, fsdax idle at 0. The
+    /// thaw is v8's, which waits while the count reads 0 (patch 4
+    /// introduces `page_ref_inc_or_thaw()`).
     V8At4, SeriesV8At4 = "series-v8@4" like V7At3 {
-        reset: NoReset, guard: GuardNegative, grab: GrabCheckThenAdd<false>,
+        reset: NoReset, thaw: ThawWaitZero, guard: GuardNegative, grab: GrabCheckThenAdd<false>,
     }
 );
 recipe!(
@@ -380,6 +384,15 @@ recipe!(
     /// and writes nothing.
     V8ThawByIncDebugVmR, V8ThawByIncDebugVm = "broken:v8-thaw-by-inc-debug-vm" like V8DebugVm {
         thaw: ThawByInc,
+    }
+);
+recipe!(
+    /// Broken: v8, but `page_ref_inc_or_thaw()` is v8's before the review
+    /// of v8 (and v6's and v7's): it takes the transient 0 of a final put
+    /// in flight to 1, so the putter's `cmpxchg(0 -> FROZEN)` fails and
+    /// memory-failure keeps a page whose final put never ran.
+    V8ThawTakesZeroR, V8ThawTakesZero = "broken:v8-thaw-takes-zero" like V8 {
+        thaw: ThawCasLoop,
     }
 );
 recipe!(

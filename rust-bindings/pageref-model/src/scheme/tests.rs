@@ -186,6 +186,40 @@ fn inc_or_thaw() {
     let m = M::from_raw(0);
     assert!(m.inc_or_thaw());
     assert_eq!(m.raw(), 1);
+    // v6's and v7's thaw (and v8's before its review) takes a final put's
+    // transient 0 to 1, so that put's cmpxchg(0 -> FROZEN) fails.
+    let s = S::from_raw(0);
+    assert!(!s.inc_or_thaw(), "v7 takes the transient 0: no thaw");
+    assert_eq!(s.raw(), 1);
+    let b = V8ThawTakesZero::<StdAtomic>::from_raw(0);
+    b.inc_or_thaw();
+    assert_eq!(b.raw(), 1);
+}
+
+#[test]
+fn v8_inc_or_thaw_waits_while_zero() {
+    type V8 = SeriesV8<StdAtomic>;
+    let s = V8::from_raw(PAGEREF_FROZEN_BIT + 3);
+    assert!(s.inc_or_thaw(), "a frozen page is thawed to 1");
+    assert_eq!(s.raw(), 1);
+    assert!(!s.inc_or_thaw(), "an owned page gets one more");
+    assert_eq!(s.raw(), 2);
+    // On a 0 (a final put between its subtract and its cmpxchg) it waits
+    // until the putter has frozen the page, then thaws it.
+    let s = std::sync::Arc::new(V8::from_raw(0));
+    let thawer = {
+        let s = s.clone();
+        std::thread::spawn(move || s.inc_or_thaw())
+    };
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(s.raw(), 0, "the thaw waits while the count reads 0");
+    assert!(s.freeze(0), "the putter's cmpxchg(0 -> FROZEN) wins");
+    assert!(
+        thawer.join().unwrap(),
+        "then the thaw thaws the frozen page"
+    );
+    assert_eq!(s.raw(), 1);
+    assert!(SeriesV8At4::<StdAtomic>::from_raw(PAGEREF_FROZEN_BIT).inc_or_thaw());
 }
 
 #[test]

@@ -65,16 +65,32 @@ impl Unfreeze for AddCount {
 
 // -- thaws ------------------------------------------------------------------
 
-/// C: `page_ref_inc_or_thaw()` (v6 patch 2): `old = atomic_read()`; loop
+/// C: `page_ref_inc_or_thaw()`: `old = atomic_read()`; loop
 /// `new = page_ref_value_frozen(old) ? 1 : old + 1;
 /// atomic_try_cmpxchg(&v, &old, new)` until it succeeds.
-pub struct ThawCasLoop;
-impl Thaw for ThawCasLoop {
+///
+/// * `WAITS_ON_ZERO` = false: v6 (patch 2) and v7 as posted, and v8 before
+///   the review of v8 (`broken:v8-thaw-takes-zero`). A count of 0 is a
+///   final put in flight, between its subtract and its `cmpxchg(0 ->
+///   FROZEN)`: this thaw takes it to 1, the putter's cmpxchg fails and the
+///   putter does not free, and a caller that keeps the page
+///   (memory-failure's poisoned page) keeps one whose final put
+///   (`__folio_put()`) never ran;
+/// * `WAITS_ON_ZERO` = true ([`ThawWaitZero`]): v8 (patch 4, since the
+///   review of v8): `while (unlikely(!old)) { cpu_relax(); old =
+///   atomic_read(); }` before each attempt, so it waits for the putter's
+///   freeze and then thaws the frozen page (a new life).
+pub struct ThawCasLoop<const WAITS_ON_ZERO: bool = false>;
+impl<const WAITS_ON_ZERO: bool> Thaw for ThawCasLoop<WAITS_ON_ZERO> {
     #[inline(always)]
     fn inc_or_thaw<A: Atom32, P: Probe>(rc: &A, p: &P) -> bool {
         let c_name = "page_ref_inc_or_thaw";
         let mut old = traced_read(rc, p, Op::Thaw, c_name);
         loop {
+            while WAITS_ON_ZERO && old == 0 {
+                p.cpu_relax();
+                old = traced_read(rc, p, Op::Thaw, c_name);
+            }
             let new = if value_frozen(old) {
                 1
             } else {
@@ -87,6 +103,9 @@ impl Thaw for ThawCasLoop {
         }
     }
 }
+
+/// v8's `page_ref_inc_or_thaw()`: it waits while the count reads 0.
+pub type ThawWaitZero = ThawCasLoop<true>;
 
 /// Broken: fsdax's `folio_ref_inc()` as before v6's patch 2, on a folio
 /// that is frozen now.
@@ -105,8 +124,9 @@ impl Thaw for ThawByInc {
 /// page, frozen or not. Going offline leaves a page that is still
 /// referenced unfrozen (it only warns), so the store overwrites its
 /// holders' references. v7 (patch 3) uses `page_ref_inc_or_thaw()`
-/// ([`ThawCasLoop`]). Like `atomic_set()` it learns nothing of the old
-/// word, so it never reports a thaw.
+/// ([`ThawCasLoop`]), and so does v8 ([`ThawWaitZero`]). Like
+/// `atomic_set()` it learns nothing of the old word, so it never reports
+/// a thaw.
 pub struct ThawStoreOne;
 impl Thaw for ThawStoreOne {
     #[inline(always)]
