@@ -9,7 +9,9 @@
 #
 # Usage: scripts/checks/litmus.sh [--self-test] [TEST.litmus...]
 #
-#   TEST.litmus...  check only these (default: every litmus/*.litmus)
+#   TEST.litmus...  check only these (default: every litmus/*.litmus, and
+#                   the series' own tests in
+#                   linux/Documentation/litmus-tests/page_ref/)
 #   --self-test     afterwards, check that the script catches a wrong
 #                   Result line (runs a copy of a test with it flipped)
 #
@@ -57,8 +59,13 @@ done
 if [ ${#tests[@]} -eq 0 ]; then
 	shopt -s nullglob
 	tests=("$ROOT"/litmus/*.litmus)
-	shopt -u nullglob
 	[ ${#tests[@]} -gt 0 ] || die "No litmus tests in $ROOT/litmus/."
+	# The tests the series proposes for the kernel (its mm-docs posting).
+	intree=("$LINUX"/Documentation/litmus-tests/page_ref/*.litmus)
+	shopt -u nullglob
+	[ ${#intree[@]} -gt 0 ] || die "No litmus tests in $LINUX/Documentation/litmus-tests/page_ref/." \
+		"linux/ should carry the series (make linux)."
+	tests+=("${intree[@]}")
 fi
 
 logdir=$OUTDIR/litmus
