@@ -82,8 +82,19 @@ pub enum Scenario {
     /// takes one back with `page_ref_inc_or_thaw()` and keeps it for good
     /// (the poisoned page). If H's put is the final one and M's thaw takes
     /// its transient 0 to 1, H's `cmpxchg(0 -> FROZEN)` fails, H does not
-    /// free, and M keeps a page whose final put never ran (property 11).
+    /// free, and M keeps a page whose final put never ran (property 11:
+    /// the keeper's own thaw never takes a transient 0; property 12: the
+    /// kept page owes no final put's teardown).
     PoisonThaw,
+    /// [`Scenario::PoisonThaw`] with a PFN walker W (get, check, put)
+    /// racing: W's speculative get may take the transient 0 of a final put
+    /// in flight to 1 while M's thaw waits (v8 from its patch 10: the
+    /// single-add get), M's thaw then adds to W's count and M keeps the
+    /// page, and W's put is not the final one: the teardown of the put
+    /// that reached 0 never runs (property 12). This is the known residual
+    /// of v8's wait, the end state mainline reaches when the walker's get
+    /// lands before the final put; a cmpxchg-loop get refuses the 0.
+    PoisonThawWalker,
     /// `NR_CPUS` GUP-fast gets of `GUP_MAX_REFS` in flight on one page that
     /// froze under them (each read it owned first): the other
     /// `NR_CPUS - 2` have landed, none has reset yet; two more land in the
@@ -151,7 +162,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 26] = [
+    pub const ALL: [Scenario; 27] = [
         Scenario::PutVsGet,
         Scenario::FreezeVsGet,
         Scenario::UnfreezeVsStray,
@@ -170,6 +181,7 @@ impl Scenario {
         Scenario::Mixed3,
         Scenario::Thaw,
         Scenario::PoisonThaw,
+        Scenario::PoisonThawWalker,
         Scenario::HvoVsGet,
         Scenario::HotremoveVsGet,
         Scenario::AbaHvo,
@@ -198,6 +210,7 @@ impl Scenario {
             Scenario::GupNearLimit => "gup-near-limit",
             Scenario::Thaw => "thaw",
             Scenario::PoisonThaw => "poison-thaw",
+            Scenario::PoisonThawWalker => "poison-thaw-walker",
             Scenario::GupStrays => "gup-strays",
             Scenario::SlowGupRace => "slow-gup-race",
             Scenario::GupRaceLimit => "gup-race-limit",
@@ -222,6 +235,7 @@ impl Scenario {
             | Scenario::AbaGenericStale
             | Scenario::Mixed3
             | Scenario::Thaw
+            | Scenario::PoisonThawWalker
             | Scenario::AbaHvo
             | Scenario::AbaHotremove
             | Scenario::AbaReonline
@@ -240,9 +254,10 @@ impl Scenario {
     /// bound at which a known counterexample of the scenario first appears
     /// (`model-report` prints that number per column and fails when a cell
     /// lacks the margin; `Documentation/model.md` lists them): 5 for
-    /// `overflow-reset` (`broken:reset-store` needs 3) and `aba-reonline`
+    /// `overflow-reset` (`broken:reset-store` needs 3), `aba-reonline`
     /// (R16's stale cmpxchg needs 3 to land between the online's two
-    /// stores), 4 for the R9 ABA scenarios, `aba-hvo` and `aba-hotremove`
+    /// stores) and `poison-thaw-walker` (the thaw that takes the 0 needs 3,
+    /// as in `poison-thaw`; v8's residual, a get that revives it, 2), 4 for the R9 ABA scenarios, `aba-hvo` and `aba-hotremove`
     /// (2) and for `mixed-3` and `thaw` (1; 4 since before issue 26), 3
     /// for `aba-stale-win` (1; the stale win it exists for first happens
     /// at 3).
@@ -250,7 +265,7 @@ impl Scenario {
         match self {
             _ if self.threads() == 2 => None,
             Scenario::DaxIdle | Scenario::FrozenReader => None,
-            Scenario::OverflowReset | Scenario::AbaReonline => Some(5),
+            Scenario::OverflowReset | Scenario::AbaReonline | Scenario::PoisonThawWalker => Some(5),
             Scenario::AbaStaleWin => Some(3),
             _ => Some(4),
         }
@@ -288,14 +303,15 @@ impl Scenario {
 
     /// The bound of `make model-deep` (`PAGEREF_MODEL_DEEP=1`): none for
     /// the scenarios searched without a bound anyway and for
-    /// `aba-stale-win`, `aba-hvo`, `aba-hotremove` and `aba-reonline`; the
-    /// default plus two for the others.
+    /// `aba-stale-win`, `aba-hvo`, `aba-hotremove`, `aba-reonline` and
+    /// `poison-thaw-walker`; the default plus two for the others.
     pub fn deep_bound(self) -> Option<usize> {
         match self {
             Scenario::AbaStaleWin
             | Scenario::AbaHvo
             | Scenario::AbaHotremove
-            | Scenario::AbaReonline => None,
+            | Scenario::AbaReonline
+            | Scenario::PoisonThawWalker => None,
             _ => self.default_bound().map(|b| b + 2),
         }
     }
@@ -320,7 +336,7 @@ impl Scenario {
                 raw: S::NEAR_LIMIT_FROZEN,
             },
             Scenario::GveBias | Scenario::Thaw => Init::Owned { refs: 1 },
-            Scenario::PoisonThaw => Init::Owned { refs: 2 },
+            Scenario::PoisonThaw | Scenario::PoisonThawWalker => Init::Owned { refs: 2 },
             Scenario::GupNearLimit => Init::Owned {
                 refs: GUP_OWNER_REFS,
             },
@@ -395,6 +411,11 @@ impl Scenario {
                 ("W", pfn_walker::<S>),
             ],
             Scenario::PoisonThaw => vec![("H", last_holder_put::<S>), ("M", poison_and_keep::<S>)],
+            Scenario::PoisonThawWalker => vec![
+                ("H", last_holder_put::<S>),
+                ("M", poison_and_keep::<S>),
+                ("W", pfn_walker::<S>),
+            ],
             Scenario::GupStrays => vec![("G1", in_flight_gup::<S>), ("G2", in_flight_gup::<S>)],
             Scenario::SlowGupRace => vec![
                 ("S", slow_gup_then_unmap::<S>),
@@ -850,38 +871,16 @@ pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
     sc: Scenario,
     bound: Option<usize>,
 ) -> Outcome {
-    let executions = Arc::new(AtomicUsize::new(0));
-    let sink: Arc<Mutex<Option<Failure>>> = Arc::new(Mutex::new(None));
     let cov = Arc::new(Coverage::default());
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = bound;
     let start = Instant::now();
-    let result = {
-        let executions = executions.clone();
-        let sink = sink.clone();
-        let cov = cov.clone();
-        panic::catch_unwind(AssertUnwindSafe(move || {
-            builder.check(move || {
-                executions.fetch_add(1, Ordering::Relaxed);
-                let w = World::<S>::new(sc.setup::<S>(), sink.clone(), cov.clone());
-                sc.run(&w);
-                w.final_check();
-            })
-        }))
-    };
+    let (executions, verdict) =
+        explore::<S>(sc.setup::<S>(), bound, cov.clone(), move |w| sc.run(w));
     let elapsed = start.elapsed();
-    let failure = sink.lock().unwrap_or_else(|e| e.into_inner()).take();
-    let verdict = match (result, failure) {
-        (Ok(()), None) => Verdict::Holds,
-        (_, Some(f)) => Verdict::Counterexample(f),
-        // A panic that is not one of ours (loom's own limits): propagate.
-        (Err(p), None) => panic::resume_unwind(p),
-    };
     Outcome {
         scheme: S::NAME,
         scenario: sc,
         bound,
-        executions: executions.load(Ordering::Relaxed),
+        executions,
         elapsed,
         verdict,
         first_bound: None,
@@ -893,4 +892,43 @@ pub fn check_bounded<S: RefScheme<Atomic = LoomAtomic>>(
         taken_dead_executions: cov.taken_dead.load(Ordering::Relaxed),
         thaw_wait_executions: cov.thaw_waits.load(Ordering::Relaxed),
     }
+}
+
+/// Explore a world set up as `setup` under loom with preemption bound
+/// `bound` (None: unbounded): in each execution, `run` on the main thread
+/// (it spawns and joins the model threads), then the end check. Returns the
+/// executions explored (up to and including a failing one) and the
+/// verdict; `cov` counts what the completed executions did. The scenarios
+/// run through it, and so can a test of the world itself (a world that is
+/// not a column of the table).
+pub fn explore<S: RefScheme<Atomic = LoomAtomic>>(
+    setup: Setup,
+    bound: Option<usize>,
+    cov: Arc<Coverage>,
+    run: impl Fn(&Arc<World<S>>) + Send + Sync + 'static,
+) -> (usize, Verdict) {
+    let executions = Arc::new(AtomicUsize::new(0));
+    let sink: Arc<Mutex<Option<Failure>>> = Arc::new(Mutex::new(None));
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = bound;
+    let result = {
+        let executions = executions.clone();
+        let sink = sink.clone();
+        panic::catch_unwind(AssertUnwindSafe(move || {
+            builder.check(move || {
+                executions.fetch_add(1, Ordering::Relaxed);
+                let w = World::<S>::new(setup, sink.clone(), cov.clone());
+                run(&w);
+                w.final_check();
+            })
+        }))
+    };
+    let failure = sink.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let verdict = match (result, failure) {
+        (Ok(()), None) => Verdict::Holds,
+        (_, Some(f)) => Verdict::Counterexample(f),
+        // A panic that is not one of ours (loom's own limits): propagate.
+        (Err(p), None) => panic::resume_unwind(p),
+    };
+    (executions.load(Ordering::Relaxed), verdict)
 }

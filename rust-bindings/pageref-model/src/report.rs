@@ -41,12 +41,13 @@ schemes! {
     SeriesCpus8192: "v7 built with NR_CPUS=8192: PAGEREF_MAX_RACY_ADD = 2^16, below GUP-fast's \
                      2^18";
     SeriesV8At4: "v8 at patch 4: frozen bit, cmpxchg-loop get, final puts (a), GUP-fast's \
-                  dead `count < 0` guard, no reset";
+                  dead `count < 0` guard, no reset, v7's thaw (it takes a final put's 0)";
     SeriesV8At5: "v8 at patches 5-6: as series-v8@4 with the owned-limit guard";
     SeriesV8At7: "v8 at patch 7: as series-v8@5, caller-context put (d)";
     SeriesV8At8: "v8 at patches 8-9: series-v8@7, the cmpxchg-loop get and the generic put (a) \
                   in RCU read-side sections, grace periods before HVO, offlining and \
-                  hot-remove, fsdax idle only when frozen";
+                  hot-remove, the thaw waits while the count reads 0, fsdax idle only when \
+                  frozen";
     SeriesV8At10: "v8 at patches 10-13: as series-v8@8 with the read-first get";
     SeriesV8: "v8: v7, the get and the generic put's slow path in RCU read-side sections, \
                grace periods before HVO, offlining and hot-remove, fsdax idle only when \
@@ -84,7 +85,7 @@ schemes! {
     V8ThawByIncDebugVm: "v8 with CONFIG_DEBUG_VM, fsdax takes its reference with \
                          folio_ref_inc()";
     V8ThawTakesZero: "v8, page_ref_inc_or_thaw() takes a final put's transient 0 to 1 (v8 \
-                      before its review, v6, v7)";
+                      before its review and at patches 4-7, v6, v7)";
     V8GrabCheckThenAdd: "v8, slow GUP keeps v7's check of the owned limit before its add";
     V8NoLargeAddCasDebugVm: "v8 at NR_CPUS=8192 with CONFIG_DEBUG_VM, without the get's cmpxchg \
                              loop for nr > PAGEREF_MAX_RACY_ADD";

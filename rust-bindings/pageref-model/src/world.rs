@@ -52,13 +52,23 @@
 //! 10. slow GUP's add never starts on a count at or past the limit its
 //!     check refuses (`PAGEREF_OWNED_LIMIT` in v7 and v8): a check made
 //!     before the add must still hold when it lands;
-//! 11. a page that a thread keeps for good (memory-failure's poisoned
-//!     page: [`Th::keep`]) is not a life whose count reached 0 in a final
-//!     put that then never froze and freed it: that put's teardown
-//!     (`__folio_put()`) is owed, and nobody is left to put the page and
-//!     run it. The kept page's word is an owned value. A wait that nothing
-//!     can end (`cpu_relax()` while the count reads 0 and no final put is
-//!     in flight) is reported as blocked.
+//! 11. the keeper's own thaw never takes a transient 0: a thread that
+//!     keeps a page for good (memory-failure's poisoned page:
+//!     [`Th::keep`]) did not take the reference it keeps with a
+//!     `page_ref_inc_or_thaw()` that took a final put's 0 (inside its
+//!     dec-and-test window) to 1. That is what v8's wait while the count
+//!     reads 0 guarantees; a wait that nothing can end (`cpu_relax()` while
+//!     the count reads 0 and no final put is in flight) is reported as
+//!     blocked;
+//! 12. the page kept for good is not a life whose count reached 0 in a
+//!     final put that then never froze and freed it (that put's teardown,
+//!     `__folio_put()`, is owed, and nobody is left to put the page and
+//!     run it), and its word is an owned value, checked at the end. Beyond
+//!     property 11 this catches a speculative get that revived the
+//!     transient 0 while the thaw waited: by design a get may do that, and
+//!     the keeper then keeps the page with its state, as it does in
+//!     mainline when the get lands before the final put (the trace names
+//!     who took the 0 to 1).
 //!
 //! Each execution also records whether a failed get left a stray add (an
 //! add whose result is frozen) and whether `page_ref_reset_frozen()` ran;
@@ -142,13 +152,17 @@ pub struct Coverage {
 /// The most model threads a scenario has.
 pub const MAX_THREADS: usize = 4;
 
-/// The most `cpu_relax()` one thread may run in an execution before the
-/// model reports its wait as blocked. loom runs the other threads before
-/// a thread that yielded runs again, and a load after the yield reads a
-/// newer store where there is one, so a wait that something ends ends
-/// after a few rounds; 16 means that nothing will change the word (no
-/// cell reaches it; a thaw alone on a page whose word is a bare 0 does,
-/// after 16 rounds).
+/// The most `cpu_relax()` one thread may run in an execution (all its
+/// waits together) before the model reports its wait as blocked. loom runs
+/// the other threads before a thread that yielded runs again, and a load
+/// after the yield reads a newer store where there is one, so each wasted
+/// round needs another thread's step, and a wait that something ends ends
+/// after as many rounds as the other threads have operations before the
+/// word changes (one or two in poison-thaw); 16 means that nothing will
+/// change the word. No cell reaches it; a thaw alone on a page whose word
+/// is a 0 that nobody changes does, after 16 rounds (the test
+/// `lone_thaw_on_zero_is_blocked`). A false "blocked" would be a reported
+/// failure, never a silent pass.
 pub const MAX_SPINS: u32 = 16;
 
 #[derive(Debug, Default)]
@@ -182,8 +196,16 @@ struct Ghost {
     /// since: the teardown of that final put (`__folio_put()`) is owed. A
     /// get that revives the 0 passes it on to whoever drops the count to
     /// 0 next; a thread that keeps the page for good must not hold it
-    /// then (property 11).
+    /// then (property 12).
     teardown_owed: bool,
+    /// The thread whose put opened the window that made the teardown
+    /// owed, and the thread and operation that then took the 0 to 1
+    /// (`get` or `thaw`), for property 12's message.
+    owed_by: &'static str,
+    revived_by: Option<(&'static str, &'static str)>,
+    /// Per thread: its `page_ref_inc_or_thaw()` took a final put's
+    /// transient 0 to 1 (property 11, checked when it keeps the page).
+    thaw_took_zero: [bool; MAX_THREADS],
     /// References that a thread keeps for good (memory-failure's poisoned
     /// page), and that thread's name.
     kept: u32,
@@ -397,16 +419,22 @@ impl<S: RefScheme<Atomic = LoomAtomic>> World<S> {
             let msg = format!("{} dec-and-test window(s) never closed", g.window);
             th.violate(g, msg);
         } else if g.kept != 0 && g.refs == g.kept {
-            // Property 11: the page that a thread keeps for good.
+            // Property 12: the page that a thread keeps for good.
             if g.teardown_owed {
+                let how = match g.revived_by {
+                    Some((who, what)) => format!("{who}'s {what} took the 0 to 1"),
+                    None => "nobody took the 0 to 1".to_string(),
+                };
                 let msg = format!(
                     "{} keeps life {} for good, but its count reached 0 in a final put that \
-                     then did not freeze it (its cmpxchg(0 -> FROZEN) failed): that put's \
-                     teardown (__folio_put(): off the LRU, out of its memcg, back to its \
-                     ZONE_DEVICE owner) never ran, and no put is left to run it (word {})",
+                     then did not freeze it ({putter}'s put subtracted to 0, {how}, and \
+                     {putter}'s cmpxchg(0 -> FROZEN) failed): that put's teardown \
+                     (__folio_put(): off the LRU, out of its memcg, back to its ZONE_DEVICE \
+                     owner) never ran, and no put is left to run it (word {})",
                     g.keeper,
                     g.life,
-                    Hex(raw)
+                    Hex(raw),
+                    putter = g.owed_by,
                 );
                 th.violate(g, msg);
             } else if g.free || !S::is_owned_value(raw) {
@@ -689,6 +717,7 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
         g.frozen = false;
         g.dying = false;
         g.teardown_owed = false;
+        g.revived_by = None;
     }
 
     /// `spin_lock(&zone->lock)` .. `spin_unlock()` around a free-list
@@ -780,11 +809,23 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Th<S> {
     }
 
     /// The thread keeps the `nr` references it holds for good: memory-failure
-    /// holds a poisoned page forever (`page_handle_poison()`). At the end
-    /// of the execution they are still counted, the page is owned, and its
-    /// life must not owe a final put's teardown (property 11).
+    /// holds a poisoned page forever (`page_handle_poison()`). Its own
+    /// thaw must not have taken a final put's transient 0 to 1 (property
+    /// 11); at the end of the execution the references are still counted,
+    /// the page is owned, and its life must not owe a final put's teardown
+    /// (property 12).
     pub fn keep(&self, nr: u32) {
         let mut g = self.ghost();
+        if g.thaw_took_zero[self.idx] {
+            let msg = format!(
+                "page_ref_inc_or_thaw() took the transient 0 of a final put in flight \
+                 ({}'s) to 1, and {} keeps life {} for good: that put cannot freeze the page \
+                 now, and its teardown (__folio_put()) is left to a later put, which the keeper \
+                 never makes",
+                g.owed_by, self.name, g.life
+            );
+            self.violate(g, msg);
+        }
         g.kept += nr;
         g.keeper = self.name;
         let life = g.life;
@@ -1340,10 +1381,29 @@ impl<S: RefScheme<Atomic = LoomAtomic>> Probe for Th<S> {
                 g.dying = true;
             }
         }
+        // A get or a thaw took a final put's transient 0 to 1 (a revival:
+        // frozen-bit schemes only, where 0 is a window): the putter's
+        // cmpxchg(0 -> FROZEN) will fail, and its teardown passes on
+        // (properties 11 and 12).
+        if g.window > 0 && matches!(op, Op::TryGet | Op::Thaw) {
+            let took_zero = match step {
+                Step::Rmw { old, .. } => old == 0,
+                Step::Cas { expect, seen, .. } => expect == 0 && seen == 0,
+                _ => false,
+            };
+            if took_zero {
+                let what = if op == Op::Thaw { "thaw" } else { "get" };
+                g.revived_by = Some((self.name, what));
+                if op == Op::Thaw {
+                    g.thaw_took_zero[self.idx] = true;
+                }
+            }
+        }
         match step {
             Step::WindowOpen => {
                 g.window += 1;
                 g.teardown_owed = true;
+                g.owed_by = self.name;
             }
             Step::WindowClose => g.window -= 1,
             Step::Released { nr } => {

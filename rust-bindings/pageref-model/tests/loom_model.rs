@@ -3,15 +3,22 @@
 //! and the series v6 (in the R9 ABA scenarios, on zeroed struct pages and
 //! near `INT_MAX`), v7 (R16, R17, slow GUP near the owned limit) and both
 //! in poison-thaw (their thaw takes a final put's transient 0) must
-//! produce a counterexample, and the kind of violation is checked.
+//! produce a counterexample, and the kind of violation is checked. So must
+//! v8 from its patch 10 in poison-thaw-walker: a speculative get revives
+//! the transient 0, and memory-failure keeps the page with its state (the
+//! known residual of v8's waiting thaw, which mainline shares when the
+//! get lands before the final put).
 //!
 //! Each test prints its cells (scheme, scenario, bound, executions explored,
 //! verdict) and the trace of every counterexample; run with
 //! `cargo test --release -j 1 -- --nocapture` to see them.
 
-use pageref_model::check::{Scenario, Verdict};
-use pageref_model::report::{check_by_name, first_bound};
-use std::sync::Once;
+use pageref_model::atom::LoomAtomic;
+use pageref_model::check::{explore, Scenario, Verdict};
+use pageref_model::report::{check_by_name, check_by_name_bounded, first_bound};
+use pageref_model::scheme::{RefScheme, Series, SeriesV8};
+use pageref_model::world::{Coverage, Init, Setup, World, MAX_SPINS};
+use std::sync::{Arc, Once};
 
 static QUIET: Once = Once::new();
 
@@ -56,16 +63,29 @@ const WARNS: Option<&str> = Some("CONFIG_DEBUG_VM warns (VM_WARN_ON_ONCE_PAGE): 
 // between, and its add starts at the limit.
 const STALE_CHECK: Option<&str> =
     Some("adds to a count of OWNED_LIMIT, at or past the limit OWNED_LIMIT that its check refuses");
-// Property 11: memory-failure's thaw took the transient 0 of another
-// holder's final put to 1; that put's cmpxchg(0 -> FROZEN) failed, and M
-// keeps a page whose final put never ran.
-const TEARDOWN: Option<&str> = Some(
-    "M keeps life 1 for good, but its count reached 0 in a final put that then did not freeze",
+// Property 11: memory-failure's own thaw took the transient 0 of a final
+// put in flight to 1; that put's cmpxchg(0 -> FROZEN) fails, and M keeps a
+// page whose final put never ran.
+const THAW_TOOK_ZERO: Option<&str> =
+    Some("page_ref_inc_or_thaw() took the transient 0 of a final put in flight");
+// Property 12: M's put subtracted to 0, W's speculative get took the 0 to
+// 1 (M's cmpxchg(0 -> FROZEN) then failed), M's thaw added to W's count,
+// W's put was not the last: M keeps a page whose final put never ran.
+const KEPT_REVIVED: Option<&str> = Some(
+    "M keeps life 1 for good, but its count reached 0 in a final put that then did not freeze \
+     it (M's put subtracted to 0, W's get took the 0 to 1",
 );
 // memory-failure's "thaw" left the freed page frozen (an increment), and it
 // keeps that.
 const KEPT_FROZEN: Option<&str> =
     Some("M keeps life 2 for good, but its word is FROZEN+1, not an owned value");
+// The same with a walker: its add, which read the page owned before M's
+// put freed it, lands on M's FROZEN + 1 (the model's ghost has M's
+// increment as a thaw, so the walker's add to an "owned" page yields a
+// frozen word).
+const KEPT_FROZEN_GET: Option<&str> = Some("the word of an owned page became FROZEN+2");
+// A failed get's decrement (broken:undo-on-fail) takes the count to 0.
+const LOST: Option<&str> = Some("count dropped to 0 outside dec-and-test: a reference is lost");
 
 use Scenario::*;
 
@@ -86,11 +106,16 @@ const V6_PATCH2: Cells = &[
     (GveBias, CROSSED),
     (GupNearLimit, CROSSED),
 ];
-// `page_ref_inc_or_thaw()` as v6 (patch 2) and v7 have it, and v8 before
-// its review: it takes the transient 0 of a final put in flight to 1
-// (poison-thaw). v8 waits while the count reads 0, from patch 4, which
-// introduces the function.
-const OLD_THAW: Cells = &[(PoisonThaw, TEARDOWN)];
+// `page_ref_inc_or_thaw()` as v6 (patch 2) and v7 have it, v8 at patches 4
+// to 7, and v8 before its review: it takes the transient 0 of a final put
+// in flight to 1 (poison-thaw; in poison-thaw-walker too, where the
+// cmpxchg-loop get of these trees refuses the 0). v8 waits while the
+// count reads 0 from patch 8, with the final put's preemption-disabled
+// section that the wait relies on.
+const OLD_THAW: Cells = &[
+    (PoisonThaw, THAW_TOOK_ZERO),
+    (PoisonThawWalker, THAW_TOOK_ZERO),
+];
 // v6: the R9 ABA (a stale caller-context put frees the next life, whether
 // that life ends with a caller-context or a generic put), the bare 0 of
 // HVO's struct pages, gve's INT_MAX bias and the dead GUP-fast guard; R16's
@@ -120,11 +145,16 @@ const V7_GRAB: Cells = &[(GupRaceLimit, STALE_CHECK)];
 // generic put's window is where R16's stale write and R17's revived zero
 // come from.
 //
+// In poison-thaw-walker the read-first (or single-add) get's revival of the
+// transient 0 is what loom finds first (property 12); v7's thaw would take
+// the 0 as well.
+//
 // v7, and v7 with any part that the R16 and R17 scenarios do not touch
 // replaced:
 const V7: Cells = &[
     (GupRaceLimit, STALE_CHECK),
-    (PoisonThaw, TEARDOWN),
+    (PoisonThaw, THAW_TOOK_ZERO),
+    (PoisonThawWalker, KEPT_REVIVED),
     (HvoVsGet, READ_ONLY),
     (HotremoveVsGet, GONE),
     (AbaHvo, STALE_RO),
@@ -134,11 +164,15 @@ const V7: Cells = &[
 ];
 // Final put shape (a) everywhere: v7's other fixes, but R9 again.
 const SUB_CAS: Cells = &[(AbaOwnerDtor, ABA), (AbaMixed, ABA)];
+// Shape (b): both revivals fail poison-thaw-walker, and loom finds M's
+// thaw first.
+const ASSUME_OWN: Cells = &[(PoisonThawWalker, THAW_TOOK_ZERO)];
 // Shape (d) for the generic put too: no window at all, so no stale write,
-// no revived zero and no zero for the thaw to take (the get's own R16 race
-// stays).
+// no revived zero and no zero for the thaw or a get to take (the get's own
+// R16 race stays).
 const NO_WINDOW: Cells = &[
     (PoisonThaw, H),
+    (PoisonThawWalker, H),
     (AbaHvo, H),
     (AbaHotremove, H),
     (AbaReonline, H),
@@ -154,6 +188,7 @@ const UNDO: Cells = &[
     (AbaMixed, OWNED),
     (AbaGenericStale, OWNED),
     (Thaw, OWNED),
+    (PoisonThawWalker, LOST),
 ];
 // v7 with v6's get: it adds to HVO's read-only (frozen) struct pages.
 const ADD_ON_FROZEN: Cells = &[(ZeroedVsWalker, READ_ONLY)];
@@ -178,8 +213,11 @@ const NO_CAS: Cells = &[
     (AbaStaleWin, FREED_HELD),
     (DaxIdle, DOUBLE),
     (FrozenReader, DOUBLE),
-    // H stores FROZEN over the 1 of M's thaw and frees the page M holds.
-    (PoisonThaw, FREED_HELD),
+    // M's thaw takes H's 0 (property 11, when M keeps the page), and H then
+    // stores FROZEN over M's 1 and frees the page M holds.
+    (PoisonThaw, THAW_TOOK_ZERO),
+    // M and W both free life 1.
+    (PoisonThawWalker, DOUBLE),
 ];
 const RESET_STORE: Cells = &[(OverflowReset, RESET_OVER_OWNED)];
 const UNFREEZE_ADD: Cells = &[
@@ -195,26 +233,45 @@ const GVE_INTMAX: Cells = &[(GveBias, CROSSED)];
 // life when that life also ends in caller context (aba-owner-dtor); when it
 // ends with v7's generic put, three threads cannot open a window there.
 const CALLER_PUT_V6: Cells = &[(AbaOwnerDtor, ABA)];
-const THAW_BY_INC: Cells = &[(Thaw, PUT_FROZEN), (PoisonThaw, KEPT_FROZEN)];
+const THAW_BY_INC: Cells = &[
+    (Thaw, PUT_FROZEN),
+    (PoisonThaw, KEPT_FROZEN),
+    (PoisonThawWalker, KEPT_FROZEN_GET),
+];
 // v6's virtio-mem cancel: `page_ref_unfreeze(page, 1)` over a page still
 // held (going offline left it unfrozen) overwrites the holder's reference;
 // the thawer's own final put then frees the page under the holder.
 // In poison-thaw the store of 1 replaces H's reference by M's, and H's put
 // then frees the page M keeps.
-const THAW_STORE_ONE: Cells = &[(Thaw, FREED_HELD), (PoisonThaw, FREED_HELD)];
+const THAW_STORE_ONE: Cells = &[
+    (Thaw, FREED_HELD),
+    (PoisonThaw, FREED_HELD),
+    (PoisonThawWalker, FREED_HELD),
+];
 // NR_CPUS = 8192 without the cmpxchg branch: 8192 GUP-fast adds of 2^18 in
 // flight wrap the frozen word to 0.
 const NO_LARGE_ADD_CAS: Cells = &[(GupStrays, WRAPPED)];
 const UNFREEZE_RELAXED: Cells = &[(FreezeVsGet, UNPUBLISHED), (UnfreezeVsStray, UNPUBLISHED)];
 // v8 closes R16 (both sides, with HVO, hot-remove and an online after an
-// offline) and, with fsdax's frozen test, R17.
-const V8: Cells = &[];
-// v8 at patches 8-9 holds too: the cmpxchg-loop get refuses the transient
-// 0 (no window can be revived), and the sections with the grace periods
-// close the get's side of R16. So do patches 10-13: the read-first get
-// revives the generic put's window, but the put's section covers it whole
-// and fsdax's test is the frozen bit. And so does v8 with CONFIG_DEBUG_VM:
-// its checks never refuse a put that holds its references.
+// offline) and, with fsdax's frozen test, R17; its thaw never takes a
+// transient 0 (poison-thaw). Its one failing cell is the known residual of
+// that wait: in poison-thaw-walker a speculative get takes the transient 0
+// of a final put to 1 (by design: a get may revive it), the putter's
+// cmpxchg fails, and memory-failure keeps a page whose final put never ran
+// (property 12) -- the end state mainline reaches when the walker's get
+// lands before the final put (there the count never reaches 0, so the
+// model's mainline cell holds). Every v8 row with the single-add get
+// (patch 10 on) and every broken:v8-* row shows it.
+const V8: Cells = &[(PoisonThawWalker, KEPT_REVIVED)];
+// v8 at patches 8-9 holds in every cell: the cmpxchg-loop get refuses the
+// transient 0 (no window can be revived, so poison-thaw-walker holds too,
+// unbounded in `poison_thaw_walker_shape`), and the sections with the
+// grace periods close the get's side of R16. So do patches 10-13 but for
+// the residual: the read-first get revives the generic put's window, but
+// the put's section covers it whole and fsdax's test is the frozen bit.
+// And so does v8 with CONFIG_DEBUG_VM: its checks never refuse a put that
+// holds its references.
+const V8_AT_8: Cells = &[(PoisonThawWalker, H)];
 //
 // v8 at patch 4: v7's patch 3 with GUP-fast's guard still the `< 0` test
 // that the frozen bit made dead (PAGEREF_OWNED_LIMIT comes in patch 5): a
@@ -251,7 +308,11 @@ const V8_IDLE_ZERO: Cells = &[(DaxIdle, REVIVED)];
 // v8 with CONFIG_DEBUG_VM and fsdax's folio_ref_inc(): the thawer's
 // generic put finds the folio frozen and is refused without writing (v7
 // without CONFIG_DEBUG_VM subtracts: PUT_FROZEN in broken:thaw-by-inc).
-const V8_DEBUG_THAW_BY_INC: Cells = &[(Thaw, REFUSED), (PoisonThaw, KEPT_FROZEN)];
+const V8_DEBUG_THAW_BY_INC: Cells = &[
+    (Thaw, REFUSED),
+    (PoisonThaw, KEPT_FROZEN),
+    (PoisonThawWalker, KEPT_FROZEN_GET),
+];
 // v8 at NR_CPUS=8192 with CONFIG_DEBUG_VM, without the get's cmpxchg loop:
 // the strays of 8190 GUP-fast gets in flight pass PAGEREF_SATURATED, and the
 // get's debug check warns before the word wraps.
@@ -356,17 +417,17 @@ rows! {
     series_at_6: "series@6" => [V7];
     series: "series" => [V7];
     series_8192cpus: "series-8192cpus" => [V7];
-    series_v8_at_4: "series-v8@4" => [MAINLINE, SERIES_V8_AT_4];
-    series_v8_at_5: "series-v8@5" => [MAINLINE];
-    series_v8_at_7: "series-v8@7" => [MAINLINE];
-    series_v8_at_8: "series-v8@8" => [V8];
+    series_v8_at_4: "series-v8@4" => [MAINLINE, SERIES_V8_AT_4, OLD_THAW];
+    series_v8_at_5: "series-v8@5" => [MAINLINE, OLD_THAW];
+    series_v8_at_7: "series-v8@7" => [MAINLINE, OLD_THAW];
+    series_v8_at_8: "series-v8@8" => [V8, V8_AT_8];
     series_v8_at_10: "series-v8@10" => [V8];
     series_v8: "series-v8" => [V8];
     series_v8_debug_vm: "series-v8-debug-vm" => [V8];
     series_v8_8192cpus: "series-v8-8192cpus" => [V8];
     series_v8_2cpus: "series-v8-2cpus" => [V8];
     series_sub_cas: "series+sub-cas" => [V7, SUB_CAS];
-    series_assume_own: "series+assume-own" => [V7];
+    series_assume_own: "series+assume-own" => [V7, ASSUME_OWN];
     series_read_cas: "series+read-cas" => [V7];
     series_casput: "series+casput" => [V7, NO_WINDOW];
     broken_undo_on_fail: "broken:undo-on-fail" => [V7, UNDO];
@@ -386,16 +447,18 @@ rows! {
     broken_no_reset: "broken:no-reset" => [V7];
     broken_no_large_add_cas: "broken:no-large-add-cas" => [V7, NO_LARGE_ADD_CAS];
     broken_unfreeze_relaxed: "broken:unfreeze-relaxed" => [V7, UNFREEZE_RELAXED];
-    broken_v8_put_outside_rcu: "broken:v8-put-outside-rcu" => [V8_PUT_OPEN];
-    broken_v8_put_section_after_sub: "broken:v8-put-section-after-sub" => [V8_PUT_OPEN];
-    broken_v8_get_read_outside: "broken:v8-get-read-outside" => [V8_GET_OPEN];
-    broken_v8_no_grace_period: "broken:v8-no-grace-period" => [V8_NO_GP];
-    broken_v8_no_offline_gp: "broken:v8-no-offline-gp" => [V8_NO_OFFLINE_GP];
-    broken_v8_idle_zero: "broken:v8-idle-zero" => [V8_IDLE_ZERO];
-    broken_v8_thaw_by_inc_debug_vm: "broken:v8-thaw-by-inc-debug-vm" => [V8_DEBUG_THAW_BY_INC];
-    broken_v8_thaw_takes_zero: "broken:v8-thaw-takes-zero" => [OLD_THAW];
-    broken_v8_grab_check_then_add: "broken:v8-grab-check-then-add" => [V7_GRAB];
-    broken_v8_no_large_add_cas_debug_vm: "broken:v8-no-large-add-cas-debug-vm" => [V8_DEBUG_NO_LARGE_ADD_CAS];
+    broken_v8_put_outside_rcu: "broken:v8-put-outside-rcu" => [V8, V8_PUT_OPEN];
+    broken_v8_put_section_after_sub: "broken:v8-put-section-after-sub" => [V8, V8_PUT_OPEN];
+    broken_v8_get_read_outside: "broken:v8-get-read-outside" => [V8, V8_GET_OPEN];
+    broken_v8_no_grace_period: "broken:v8-no-grace-period" => [V8, V8_NO_GP];
+    broken_v8_no_offline_gp: "broken:v8-no-offline-gp" => [V8, V8_NO_OFFLINE_GP];
+    broken_v8_idle_zero: "broken:v8-idle-zero" => [V8, V8_IDLE_ZERO];
+    broken_v8_thaw_by_inc_debug_vm: "broken:v8-thaw-by-inc-debug-vm" => [V8, V8_DEBUG_THAW_BY_INC];
+    // Its read-first get revives the 0 first in poison-thaw-walker (V8's
+    // cell), its thaw takes it in poison-thaw.
+    broken_v8_thaw_takes_zero: "broken:v8-thaw-takes-zero" => [OLD_THAW, V8];
+    broken_v8_grab_check_then_add: "broken:v8-grab-check-then-add" => [V8, V7_GRAB];
+    broken_v8_no_large_add_cas_debug_vm: "broken:v8-no-large-add-cas-debug-vm" => [V8, V8_DEBUG_NO_LARGE_ADD_CAS];
 }
 
 /// Every scheme of the table has a test above, in table order.
@@ -480,6 +543,8 @@ fn first_bounds_leave_two_spare() {
         ("broken:no-freeze-cas", Scenario::AbaStaleWin, 1),
         ("broken:no-freeze-cas", Scenario::Mixed3, 1),
         ("broken:thaw-store-1", Scenario::Thaw, 1),
+        ("series-v8@4", Scenario::PoisonThawWalker, 3),
+        ("series-v8", Scenario::PoisonThawWalker, 2),
     ] {
         let first = first_bound(scheme, sc, want + 1);
         assert_eq!(first, Some(want), "{scheme} x {}", sc.name());
@@ -640,10 +705,11 @@ fn gup_race_limit_shape() {
 }
 
 /// memory-failure against a final put in flight: v8 before its review (and
-/// v6, v7) takes the put's transient 0 to 1 (H subtracted to 0, M's thaw
-/// took 0 -> 1, H's cmpxchg(0 -> FROZEN) failed, and M keeps a page whose
-/// final put never ran), first at bound 3; v8's thaw waits while the count
-/// reads 0 (in some executions it does wait) and holds, exhaustively.
+/// v6, v7, and v8 at patches 4 to 7) takes the put's transient 0 to 1 (H
+/// subtracted to 0, M's thaw took 0 -> 1, so H's cmpxchg(0 -> FROZEN) will
+/// fail, and M keeps a page whose final put never ran: property 11), first at
+/// bound 3; v8's thaw from patch 8 waits while the count reads 0 (in some
+/// executions it does wait) and holds, exhaustively.
 #[test]
 fn poison_thaw_shape() {
     QUIET.call_once(pageref_model::check::quiet_counterexamples);
@@ -653,7 +719,8 @@ fn poison_thaw_shape() {
     };
     println!("{}", f.render());
     assert!(
-        f.message.starts_with("[end] M keeps life 1"),
+        f.message
+            .starts_with("[M] page_ref_inc_or_thaw() took the transient 0 of a final put in flight (H's) to 1, and M keeps life 1"),
         "{}",
         f.message
     );
@@ -664,16 +731,125 @@ fn poison_thaw_shape() {
     };
     let h_zero = pos("H  page_ref_sub_and_test: reached 0: dec-and-test window opens");
     let m_thaw = pos("M  page_ref_inc_or_thaw: cmpxchg(0 -> 1) succeeds");
-    let h_lost = pos("H  page_ref_sub_and_test: cmpxchg(0 -> FROZEN) fails, saw 1");
-    assert!(h_zero < m_thaw && m_thaw < h_lost, "{t}");
-    assert_eq!(
-        first_bound("broken:v8-thaw-takes-zero", Scenario::PoisonThaw, 3),
-        Some(3)
+    // Property 11 is checked when M keeps the page: H is still in its
+    // window, and its cmpxchg(0 -> FROZEN) can only fail now.
+    assert!(h_zero < m_thaw, "{t}");
+    assert!(
+        !t.contains("H  page_ref_sub_and_test: cmpxchg(0 -> FROZEN)"),
+        "{t}"
     );
-    for fixed in ["series-v8", "series-v8@4"] {
+    for old in ["broken:v8-thaw-takes-zero", "series-v8@7"] {
+        assert_eq!(first_bound(old, Scenario::PoisonThaw, 3), Some(3), "{old}");
+    }
+    for fixed in ["series-v8", "series-v8@8"] {
         let o = check_by_name(fixed, Scenario::PoisonThaw);
         println!("{} ({} with a wait)", o.summary(), o.thaw_wait_executions);
         assert!(!o.found(), "{fixed} must hold: {}", o.summary());
         assert!(o.thaw_wait_executions > 0, "{fixed}: the thaw never waited");
     }
+}
+
+/// The known residual of v8's waiting thaw (poison-thaw-walker): with the
+/// single-add get (patch 10 on) a PFN walker takes the transient 0 of M's
+/// own final put to 1, M's cmpxchg(0 -> FROZEN) fails, M's thaw adds to the
+/// walker's count (it never takes a 0: property 11 holds) and M keeps the
+/// page, whose final put never ran (property 12), first at bound 2.
+/// Mainline, whose count never reaches 0 in that interleaving, and v8 at
+/// patch 8, whose cmpxchg-loop get refuses the 0, hold without a bound.
+#[test]
+fn poison_thaw_walker_shape() {
+    QUIET.call_once(pageref_model::check::quiet_counterexamples);
+    for scheme in ["series-v8", "series-v8@10", "series-v8-debug-vm"] {
+        let o = check_by_name(scheme, Scenario::PoisonThawWalker);
+        let Verdict::Counterexample(f) = &o.verdict else {
+            panic!("{scheme}: a get that revives the 0 must fail poison-thaw-walker");
+        };
+        println!("{}", f.render());
+        assert!(
+            f.message.starts_with("[end] M keeps life 1")
+                && f.message.contains("W's get took the 0 to 1"),
+            "{scheme}: {}",
+            f.message
+        );
+        let t = f.trace.join("\n");
+        let pos = |needle: &str| {
+            t.find(needle)
+                .unwrap_or_else(|| panic!("trace lacks `{needle}`:\n{t}"))
+        };
+        let m_zero = pos("M  page_ref_sub_and_test: reached 0: dec-and-test window opens");
+        let w_get = pos("W  page_ref_add_unless_frozen: 0 -> 1");
+        let m_lost = pos("M  page_ref_sub_and_test: cmpxchg(0 -> FROZEN) fails, saw 1");
+        let m_keep = pos("M  keeps life 1 for good");
+        assert!(m_zero < w_get && w_get < m_lost && m_lost < m_keep, "{t}");
+        assert!(
+            !t.contains("M  page_ref_inc_or_thaw: cmpxchg(0 -> "),
+            "{scheme}: M's thaw took a 0:\n{t}"
+        );
+        assert_eq!(
+            first_bound(scheme, Scenario::PoisonThawWalker, 2),
+            Some(2),
+            "{scheme}"
+        );
+    }
+    for fixed in ["series-v8@8", "mainline"] {
+        let o = check_by_name_bounded(fixed, Scenario::PoisonThawWalker, None);
+        println!("{} ({} with a wait)", o.summary(), o.thaw_wait_executions);
+        assert!(!o.found(), "{fixed} must hold unbounded: {}", o.summary());
+    }
+}
+
+/// `MAX_SPINS`: a lone v8 thaw on a count of 0 that nobody changes (no
+/// final put in flight will freeze the page) waits `MAX_SPINS` rounds and
+/// is reported as blocked, not explored forever; v7's thaw takes the same
+/// 0 to 1 without waiting (and property 5 reports that).
+#[test]
+fn lone_thaw_on_zero_is_blocked() {
+    QUIET.call_once(pageref_model::check::quiet_counterexamples);
+    fn lone_thaw<S: RefScheme<Atomic = LoomAtomic>>(w: &Arc<World<S>>) {
+        let th = w.thread(0, "T");
+        loom::thread::spawn(move || {
+            th.inc_or_thaw();
+            th.keep(1);
+        })
+        .join()
+        .expect("model thread panicked");
+    }
+    let zero = Setup {
+        init: Init::Owned { refs: 0 },
+        rcu: false,
+        payload: false,
+        zone: false,
+    };
+    let cov = Arc::new(Coverage::default());
+    let (n, v) = explore::<SeriesV8<LoomAtomic>>(zero, None, cov.clone(), lone_thaw);
+    let Verdict::Counterexample(f) = v else {
+        panic!("a lone v8 thaw on a bare 0 must be reported as blocked");
+    };
+    println!("{n} execution(s)\n{}", f.render());
+    assert!(
+        f.message.starts_with(&format!(
+            "[T] blocked: waited {MAX_SPINS} times (cpu_relax())"
+        )),
+        "{}",
+        f.message
+    );
+    let rounds = f
+        .trace
+        .iter()
+        .filter(|l| l.contains("cpu_relax(): waits while the count reads 0"))
+        .count();
+    assert_eq!(rounds, MAX_SPINS as usize, "{}", f.render());
+    // v7's thaw does not wait: it takes the bare 0 to 1 at once, which
+    // property 5 reports (no final put is in flight).
+    let (_, v) = explore::<Series<LoomAtomic>>(zero, None, cov, lone_thaw);
+    let Verdict::Counterexample(f) = v else {
+        panic!("v7's thaw takes a bare 0");
+    };
+    assert!(
+        f.message
+            .contains("count 0 observed outside a dec-and-test window")
+            && !f.render().contains("cpu_relax()"),
+        "{}",
+        f.render()
+    );
 }

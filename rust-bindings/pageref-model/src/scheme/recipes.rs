@@ -138,7 +138,8 @@ recipe!(
     /// (patch 10); slow GUP checks and adds in one cmpxchg,
     /// `folio_ref_add_bounded()` (patch 5); `page_ref_inc_or_thaw()` waits
     /// while the count reads 0, for the final put in flight to freeze the
-    /// page (patch 4, since the review of v8).
+    /// page (patch 8, since the review of v8: the wait relies on the final
+    /// put's preemption-disabled section, which patch 8 adds).
     V8, SeriesV8 = "series-v8" like V7 {
         get: RcuReadThenAdd, put: RcuReadThenCas, reset: NoResetBounded, thaw: ThawWaitZero,
         grab: GrabBounded, idle: IdleFrozen, gp: GracePeriods::V8,
@@ -150,11 +151,13 @@ recipe!(
     /// ([`V7At3`]), but GUP-fast still has the old `folio_ref_count() < 0`
     /// guard, which the frozen bit makes dead, and slow GUP's mainline
     /// check (`<= 0`) before its add: `PAGEREF_OWNED_LIMIT` comes in patch
-    /// 5. No reset, no sections, no grace periods, fsdax idle at 0. The
-    /// thaw is v8's, which waits while the count reads 0 (patch 4
-    /// introduces `page_ref_inc_or_thaw()`).
+    /// 5. No reset, no sections, no grace periods, fsdax idle at 0.
+    /// `page_ref_inc_or_thaw()` (new in patch 4) keeps its first form up to
+    /// patch 7, v7's cmpxchg loop that takes a final put's transient 0 to
+    /// 1 ([`ThawCasLoop`]); the wait while the count reads 0 comes with
+    /// patch 8's preemption-disabled final put, which it relies on.
     V8At4, SeriesV8At4 = "series-v8@4" like V7At3 {
-        reset: NoReset, thaw: ThawWaitZero, guard: GuardNegative, grab: GrabCheckThenAdd<false>,
+        reset: NoReset, guard: GuardNegative, grab: GrabCheckThenAdd<false>,
     }
 );
 recipe!(
@@ -177,7 +180,9 @@ recipe!(
     /// fsdax's idle test only, and with this get nothing revives a 0, so
     /// patch 8's reader of a count of 0 holds as well: `series-v8@7`'s
     /// cell): [`V8At7`] plus the cmpxchg-loop get and the generic put (a)
-    /// inside read-side sections, and the grace periods.
+    /// inside read-side sections, the grace periods, and
+    /// `page_ref_inc_or_thaw()`'s wait while the count reads 0
+    /// ([`ThawWaitZero`], which relies on the put's section).
     V8At8, SeriesV8At8 = "series-v8@8" like V8 {
         get: RcuCasLoopGet, put: RcuSubThenCas,
     }
@@ -388,9 +393,10 @@ recipe!(
 );
 recipe!(
     /// Broken: v8, but `page_ref_inc_or_thaw()` is v8's before the review
-    /// of v8 (and v6's and v7's): it takes the transient 0 of a final put
-    /// in flight to 1, so the putter's `cmpxchg(0 -> FROZEN)` fails and
-    /// memory-failure keeps a page whose final put never ran.
+    /// of v8 (and v6's and v7's, and v8's at patches 4 to 7): it takes the
+    /// transient 0 of a final put in flight to 1, so the putter's
+    /// `cmpxchg(0 -> FROZEN)` fails and memory-failure keeps a page whose
+    /// final put never ran.
     V8ThawTakesZeroR, V8ThawTakesZero = "broken:v8-thaw-takes-zero" like V8 {
         thaw: ThawCasLoop,
     }

@@ -219,6 +219,11 @@ fn v8_inc_or_thaw_waits_while_zero() {
         "then the thaw thaws the frozen page"
     );
     assert_eq!(s.raw(), 1);
+    // v8's patches 4 to 7 keep the first form, v7's, which takes the 0 to
+    // 1 without waiting; the wait comes with patch 8.
+    let at4 = SeriesV8At4::<StdAtomic>::from_raw(0);
+    assert!(!at4.inc_or_thaw(), "v8@4 takes the transient 0: no thaw");
+    assert_eq!(at4.raw(), 1);
     assert!(SeriesV8At4::<StdAtomic>::from_raw(PAGEREF_FROZEN_BIT).inc_or_thaw());
 }
 

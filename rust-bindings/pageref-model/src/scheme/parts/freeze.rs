@@ -69,17 +69,21 @@ impl Unfreeze for AddCount {
 /// `new = page_ref_value_frozen(old) ? 1 : old + 1;
 /// atomic_try_cmpxchg(&v, &old, new)` until it succeeds.
 ///
-/// * `WAITS_ON_ZERO` = false: v6 (patch 2) and v7 as posted, and v8 before
-///   the review of v8 (`broken:v8-thaw-takes-zero`). A count of 0 is a
+/// * `WAITS_ON_ZERO` = false: v6 (patch 2) and v7 as posted, v8 at its
+///   patches 4 to 7, and v8 before the review of v8
+///   (`broken:v8-thaw-takes-zero`). A count of 0 is a
 ///   final put in flight, between its subtract and its `cmpxchg(0 ->
 ///   FROZEN)`: this thaw takes it to 1, the putter's cmpxchg fails and the
 ///   putter does not free, and a caller that keeps the page
 ///   (memory-failure's poisoned page) keeps one whose final put
 ///   (`__folio_put()`) never ran;
-/// * `WAITS_ON_ZERO` = true ([`ThawWaitZero`]): v8 (patch 4, since the
-///   review of v8): `while (unlikely(!old)) { cpu_relax(); old =
-///   atomic_read(); }` before each attempt, so it waits for the putter's
-///   freeze and then thaws the frozen page (a new life).
+/// * `WAITS_ON_ZERO` = true ([`ThawWaitZero`]): v8 (patch 8, since the
+///   review of v8, where the final put's subtract and cmpxchg run with
+///   preemption disabled, so the wait is short): `while (unlikely(!old))
+///   { cpu_relax(); old = atomic_read(); }` before each attempt, so it
+///   waits for the putter's freeze and then thaws the frozen page (a new
+///   life). A speculative get may still take the 0 to 1 while it waits
+///   (`poison-thaw-walker`); the thaw then adds to the get's count.
 pub struct ThawCasLoop<const WAITS_ON_ZERO: bool = false>;
 impl<const WAITS_ON_ZERO: bool> Thaw for ThawCasLoop<WAITS_ON_ZERO> {
     #[inline(always)]
@@ -104,7 +108,8 @@ impl<const WAITS_ON_ZERO: bool> Thaw for ThawCasLoop<WAITS_ON_ZERO> {
     }
 }
 
-/// v8's `page_ref_inc_or_thaw()`: it waits while the count reads 0.
+/// v8's `page_ref_inc_or_thaw()` from patch 8: it waits while the count
+/// reads 0.
 pub type ThawWaitZero = ThawCasLoop<true>;
 
 /// Broken: fsdax's `folio_ref_inc()` as before v6's patch 2, on a folio
@@ -124,7 +129,8 @@ impl Thaw for ThawByInc {
 /// page, frozen or not. Going offline leaves a page that is still
 /// referenced unfrozen (it only warns), so the store overwrites its
 /// holders' references. v7 (patch 3) uses `page_ref_inc_or_thaw()`
-/// ([`ThawCasLoop`]), and so does v8 ([`ThawWaitZero`]). Like
+/// ([`ThawCasLoop`]), and so does v8 (up to patch 7; [`ThawWaitZero`]
+/// from patch 8). Like
 /// `atomic_set()` it learns nothing of the old word, so it never reports
 /// a thaw.
 pub struct ThawStoreOne;
