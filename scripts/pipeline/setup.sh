@@ -32,6 +32,8 @@ DEB_PKGS=(
 	# the kernel's mm selftests (make check-wide builds them on the host);
 	# ndctl for mm_extras' device-dax case (the guest runs the host's root)
 	libcap-dev libnuma-dev liburing-dev xfsprogs ndctl
+	# selftests/c/dio_pin_bound.c: the FAT image its guest run mounts
+	dosfstools
 )
 
 missing_debs() {
