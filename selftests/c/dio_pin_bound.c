@@ -338,6 +338,14 @@ int main(void)
 				   strerror(-ret));
 	if (fill())
 		ksft_exit_fail_msg("could not pin the page up to the bound\n");
+	/*
+	 * 2^20 pins of GUP_PIN_COUNTING_BIAS reach 2^30 from any base count
+	 * below 1024: an order-0 page, refused by the bound and not by an
+	 * allocation failure in io_uring.
+	 */
+	if (pins != 1L << 20)
+		ksft_exit_fail_msg("refused after %ld pins, not 2^20: not the bound on an order-0 page\n",
+				   pins);
 
 	unpin_ring(reserve1);
 	left = room(2);
@@ -347,9 +355,11 @@ int main(void)
 	check_refused(1);
 
 	/*
-	 * Three pins of room: the GUP pin and the first section's pin fit,
-	 * and then the second alias's GUP pin; the second section's pin does
-	 * not. The first section's bio is sent by then.
+	 * Three pins of room: the first alias's GUP pin and its section's pin
+	 * fit; the GUP pin is dropped, the second alias's fits (GUP-fast may
+	 * end above the limit), and the second section's pin, which may not,
+	 * is refused. The first section is in a bio by then, submitted as the
+	 * request fails.
 	 */
 	unpin_ring(reserve2);
 	left = room(4);
