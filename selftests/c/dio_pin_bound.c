@@ -168,6 +168,31 @@ static int fill(void)
 	return 0;
 }
 
+/* The file's data: byte i of block b is b ^ i. */
+static char data_byte(int i)
+{
+	return (char)((i / 512) ^ i);
+}
+
+/* Whether a transfer was refused with ENOMEM; says what it did otherwise. */
+static int refused(ssize_t n, const char *what)
+{
+	if (n != -ENOMEM)
+		ksft_print_msg("O_DIRECT %s: %zd (%s), expected -ENOMEM\n",
+			       what, n, n < 0 ? strerror(-n) : "bytes");
+	return n == -ENOMEM;
+}
+
+/* Whether the page has room for @expected more pins (probing up to one more). */
+static int room_is(int expected, const char *when)
+{
+	int left = room(expected + 1);
+
+	if (left != expected)
+		ksft_print_msg("room %s: %d pins, expected %d\n", when, left, expected);
+	return left == expected;
+}
+
 static int run(const char *cmd)
 {
 	int st = system(cmd);
@@ -236,12 +261,11 @@ static void setup_fs(void)
 				   loopdev, strerror(errno));
 	mounted = 1;
 
-	/* The file's data: byte i of block b is b ^ i. */
 	data = malloc(FILE_SIZE);
 	if (!data)
 		ksft_exit_fail_msg("malloc\n");
 	for (n = 0; n < FILE_SIZE; n++)
-		data[n] = (char)((n / 512) ^ n);
+		data[n] = data_byte(n);
 	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
 	if (fd < 0 || write(fd, data, FILE_SIZE) != FILE_SIZE || fsync(fd))
 		ksft_exit_fail_msg("writing %s: %s\n", path, strerror(errno));
@@ -279,7 +303,7 @@ static int data_matches(void)
 	int i;
 
 	for (i = 0; i < page_size; i++)
-		if (page[i] != (char)((i / 512) ^ i))
+		if (page[i] != data_byte(i))
 			return 0;
 	return 1;
 }
@@ -287,23 +311,15 @@ static int data_matches(void)
 static void check_refused(int write_it)
 {
 	const char *what = write_it ? "write" : "read";
-	ssize_t n = dio(write_it, 0);
-	int left;
 
-	if (n != -ENOMEM)
-		ksft_print_msg("O_DIRECT %s with one pin of room: %zd (%s), expected -ENOMEM\n",
-			       what, n, n < 0 ? strerror(-n) : "bytes");
-	ksft_test_result(n == -ENOMEM, "dio_%s_at_the_bound_is_refused\n", what);
-
-	left = room(2);
-	if (left != 1)
-		ksft_print_msg("room after the %s: %d pins, expected 1\n", what, left);
-	ksft_test_result(left == 1, "dio_%s_gives_back_its_pins\n", what);
+	ksft_test_result(refused(dio(write_it, 0), what),
+			 "dio_%s_at_the_bound_is_refused\n", what);
+	ksft_test_result(room_is(1, what), "dio_%s_gives_back_its_pins\n", what);
 }
 
 int main(void)
 {
-	int reserve1, reserve2, i, left, ret;
+	int reserve1, reserve2, i, ret, refused_ok;
 	ssize_t n;
 
 	ksft_print_header();
@@ -348,9 +364,8 @@ int main(void)
 				   pins);
 
 	unpin_ring(reserve1);
-	left = room(2);
-	if (left != 1)
-		ksft_exit_fail_msg("one pin given back left room for %d pins, not 1\n", left);
+	if (!room_is(1, "after one pin given back"))
+		ksft_exit_fail_msg("the set-up left other than one pin of room\n");
 	check_refused(0);
 	check_refused(1);
 
@@ -362,17 +377,10 @@ int main(void)
 	 * request fails.
 	 */
 	unpin_ring(reserve2);
-	left = room(4);
-	if (left != 3)
-		ksft_exit_fail_msg("two more pins given back left room for %d pins, not 3\n", left);
-	n = dio(0, 2);
-	if (n != -ENOMEM)
-		ksft_print_msg("O_DIRECT read of 2 aliases with 3 pins of room: %zd (%s), expected -ENOMEM\n",
-			       n, n < 0 ? strerror(-n) : "bytes");
-	left = room(4);
-	if (left != 3)
-		ksft_print_msg("room after the aliased read: %d pins, expected 3\n", left);
-	ksft_test_result(n == -ENOMEM && left == 3,
+	if (!room_is(3, "after two more pins given back"))
+		ksft_exit_fail_msg("the set-up left other than three pins of room\n");
+	refused_ok = refused(dio(0, 2), "read of 2 aliases");
+	ksft_test_result(room_is(3, "after the aliased read") && refused_ok,
 			 "dio_aliased_read_fails_past_its_first_section_and_gives_back_its_pins\n");
 
 	n = dio(0, 0);
