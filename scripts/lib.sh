@@ -46,12 +46,13 @@ export GIT_COMMITTER_NAME="pageref tooling" GIT_COMMITTER_EMAIL=tooling@pageref.
 export GIT_AUTHOR_NAME="pageref tooling" GIT_AUTHOR_EMAIL=tooling@pageref.invalid
 # git with the user's own configuration and identity (the sender's steps).
 user_git() {
-	local v u e=(env)
+	# env takes its -u options before any NAME=value.
+	local v u unset=() set=()
 	for v in "${PAGEREF_GIT_VARS[@]}"; do
 		u=PAGEREF_USER_$v
-		if [ "${!u}" = @unset@ ]; then e+=(-u "$v"); else e+=("$v=${!u}"); fi
+		if [ "${!u}" = @unset@ ]; then unset+=(-u "$v"); else set+=("$v=${!u}"); fi
 	done
-	"${e[@]}" git "$@"
+	env "${unset[@]}" "${set[@]}" git "$@"
 }
 
 _t0=${_t0:-$(date +%s)}

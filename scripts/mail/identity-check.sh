@@ -116,18 +116,23 @@ cat >"$home/.gitconfig" <<EOF
 	abbrev = 7
 EOF
 materialise_and_export own-identity "$home"
-rc=0
+
+# series_as NAME HOME [VAR=value...]: series.sh --mails as the user of the
+# own-identity tree, with HOME and any further variables given; every mail
+# must be From: the user and every patch signed off by the user last.
 # get_maintainer.pl runs in linux/ (GM_TREE): the clone is a sparse checkout.
-as_user "$home" LINUX="$tmp/own-identity-linux" OUTDIR="$tmp/own-identity-out" GM_TREE="$LINUX" \
-	"$ROOT/scripts/mail/series.sh" --mails "$tmp/own-identity-mails" >"$tmp/own-identity-series.log" 2>&1 || rc=$?
-if [ "$rc" -ne 0 ]; then
-	sed 's/^/    /' "$tmp/own-identity-series.log" >&2
-	fail "own-identity: series.sh --mails failed (above)"
-else
-	want="From: $USER_NAME <$USER_EMAIL>"
-	sob="Signed-off-by: $USER_NAME <$USER_EMAIL>"
-	n=0 bad=()
-	for m in "$tmp"/own-identity-mails/*/*.patch; do
+series_as() {
+	local name=$1 h=$2 rc=0 m n=0 bad=()
+	shift 2
+	as_user "$h" LINUX="$tmp/own-identity-linux" OUTDIR="$tmp/$name-out" GM_TREE="$LINUX" "$@" \
+		"$ROOT/scripts/mail/series.sh" --mails "$tmp/$name-mails" >"$tmp/$name-series.log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		sed 's/^/    /' "$tmp/$name-series.log" >&2
+		fail "$name: series.sh --mails failed (above)"
+		return
+	fi
+	local want="From: $USER_NAME <$USER_EMAIL>" sob="Signed-off-by: $USER_NAME <$USER_EMAIL>"
+	for m in "$tmp/$name-mails"/*/*.patch; do
 		n=$((n + 1))
 		grep -qxF "$want" "$m" || bad+=("$(basename "$m"): no \"$want\"")
 		case "$m" in *0000-cover-letter.patch) continue ;; esac
@@ -135,12 +140,18 @@ else
 			bad+=("$(basename "$m"): the last Signed-off-by: is not the user's")
 	done
 	if [ "$n" -gt 1 ] && [ ${#bad[@]} -eq 0 ]; then
-		pass "own-identity: series.sh wrote $n mails From: $USER_NAME, each patch signed off by that user"
+		pass "$name: series.sh wrote $n mails From: $USER_NAME, each patch signed off by that user"
 	else
 		printf '    %s\n' "${bad[@]}" "($n mails)" >&2
-		fail "own-identity: the mails series.sh wrote are not from the user (above)"
+		fail "$name: the mails series.sh wrote are not from the user (above)"
 	fi
-fi
+}
+series_as own-identity "$home"
+
+# 3. The same configuration named by GIT_CONFIG_GLOBAL, with HOME empty and
+#    the other git variables unset: user_git gives env both kinds of
+#    argument (-u NAME and NAME=value).
+series_as config-global "$tmp/empty-home" GIT_CONFIG_GLOBAL="$home/.gitconfig"
 
 [ "$failures" -eq 0 ] ||
 	die "identity-check: $failures case(s) failed: a step depends on who runs it." \
