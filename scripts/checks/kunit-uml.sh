@@ -74,7 +74,7 @@ if ! (cd "$LINUX" && "${run[@]}") >"$LOGF" 2>&1; then
 		"A build error is in the log; a failed case is named with [FAILED]."
 fi
 grep -E 'Testing complete|\[SKIPPED\]' "$LOGF"
-grep -E '# page_ref_test_[a-z_]+: [0-9]+ (threads|getters)' "$BUILD/test.log" || true
+grep -E '# page_ref_test_[a-z_]+: [0-9]+ (threads|getters|rounds)' "$BUILD/test.log" || true
 # A run in which nothing ran, or something was skipped with two CPUs, is no pass.
 grep -qE 'Testing complete\. Ran [1-9][0-9]* tests: passed: [1-9]' "$LOGF" ||
 	die "kunit.py ran no test." "See $LOGF"

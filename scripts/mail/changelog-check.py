@@ -16,6 +16,10 @@ cover letter, or to a repository of ours, e.g.:
     the cover letter, the model that accompanies the series,
     our repository
 
+It also reports a paragraph of the changelog under "---" that comes
+twice (git notes concatenates a commit's old note onto its new one when
+a rebase rewrites it after the note was set).
+
 Matching is case-insensitive and works across line breaks.  A phrase
 that names a patch by its content ("the patch that added X") is fine.
 Each finding is printed as FILE:LINE: TEXT, and the exit status is 1
@@ -142,13 +146,62 @@ def check_message(msg):
     return findings
 
 
+def changelog(lines):
+    """Return [(line number, text)] of the changelog under "---".
+
+    It runs from the line after the first "---" to the diffstat (the
+    first line that reads " path | N ...") or the diff, whichever comes
+    first.
+    """
+    out = []
+    try:
+        start = lines.index("---") + 1
+    except ValueError:
+        return out
+    for i in range(start, len(lines)):
+        if _DIFFSTAT.match(lines[i]) or lines[i].startswith("diff --git "):
+            break
+        out.append((i + 1, lines[i]))
+    return out
+
+
+_DIFFSTAT = re.compile(r"^ \S.* \| +(?:\d+|Bin)")
+
+
+def check_changelog(log):
+    """Find a paragraph of the changelog that comes twice: a note that
+    was appended to itself (git notes concatenates on a rewrite)."""
+    findings, seen, para = [], {}, []
+
+    def close():
+        text = " ".join(t.strip() for _, t in para)
+        if text.count(" ") >= 5:
+            if text in seen:
+                findings.append((para[0][0], "changelog paragraph repeated "
+                                 "(first on line %d)" % seen[text],
+                                 text[:60]))
+            else:
+                seen[text] = para[0][0]
+
+    for ln, text in log + [(0, "")]:
+        if text.strip() == "Notes:":
+            text = ""
+        if text.strip():
+            para.append((ln, text))
+        elif para:
+            close()
+            para = []
+    return findings
+
+
 def check_file(path):
     """Check one mail; print findings; return how many there were."""
     with open(path, encoding="utf-8", errors="replace") as f:
         lines = f.read().splitlines()
     msg = commit_message(lines)
-    by_line = {ln: text for ln, text in msg}
-    findings = check_message(msg)
+    log = changelog(lines)
+    by_line = {ln: text for ln, text in msg + log}
+    findings = check_message(msg) + check_changelog(log)
     for lineno, what, snippet in findings:
         print("%s:%d: %s: \"%s\"" % (path, lineno, what, snippet))
         print("    %s" % by_line.get(lineno, "").strip())
@@ -230,7 +283,17 @@ def self_test():
         print("self-test: mail parsing gave %r, want one finding on "
               "line 7" % (found,))
         bad += 1
-    total = len(_BAD) + len(_GOOD) + 1
+    twice = ("---\n\nNotes:\n    v8: one two three four five six.\n    \n"
+             "    v7: seven.\n    \n    v8: one two three four five six.\n"
+             "\n mm/x.c | 2 +-\n")
+    once = twice.replace("    v8: one two three four five six.\n\n", "\n")
+    if [f[0] for f in check_changelog(changelog(twice.split("\n")))] != [8]:
+        print("self-test: a changelog paragraph given twice was not found")
+        bad += 1
+    if check_changelog(changelog(once.split("\n"))):
+        print("self-test: a changelog with no repeated paragraph was flagged")
+        bad += 1
+    total = len(_BAD) + len(_GOOD) + 3
     if bad:
         print("self-test: %d of %d cases misjudged" % (bad, total))
         return 1
@@ -258,8 +321,9 @@ def main():
         print("changelog-check: %s" % e, file=sys.stderr)
         return 2
     if total:
-        print("changelog-check: %d reference(s) to other patches in %d "
-              "file(s)" % (total, len(files)), file=sys.stderr)
+        print("changelog-check: %d finding(s) in %d file(s): references "
+              "to other patches, repeated changelog paragraphs"
+              % (total, len(files)), file=sys.stderr)
         return 1
     return 0
 
