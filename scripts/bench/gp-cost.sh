@@ -34,6 +34,12 @@
 #   BUILD_ONLY=1      build the programs and kernels, boot nothing
 #   BENCH_DOC=file    where the report is appended (default
 #                     Documentation/benchmarks.md; empty: nowhere)
+#   ICOUNT=1          count instructions instead of timing the host: qemu's
+#                     -icount shift=0,sleep=off,align=off on one TCG thread,
+#                     so the guest's clock advances 1 ns per guest
+#                     instruction and skips idle time; a cell then reads the
+#                     guest work it took, whatever else the host runs (the
+#                     grace-period cells read ticks of virtual time)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -119,12 +125,14 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 RESULT_DIR=$WORK/$stamp
 mkdir -p "$RESULT_DIR"
 TIMEOUT=${BOOT_TIMEOUT:-900}
+ACCEL=(-accel tcg)
+[ "${ICOUNT:-0}" = 1 ] && ACCEL=(-accel "tcg,thread=single" -icount "shift=0,sleep=off,align=off")
 
 boot() {
 	local label=$1 kernel=$2 run=$3 rc=0 start elapsed verdict k plan oks
 	rm -rf "$run"
 	mkdir -p "$run"
-	local cmd=(qemu-system-x86_64 -accel tcg -smp "$CPUS" -m "$MEMORY" -nographic
+	local cmd=(qemu-system-x86_64 "${ACCEL[@]}" -smp "$CPUS" -m "$MEMORY" -nographic
 		-no-reboot -kernel "$kernel" -append "$APPEND")
 	printf '%s\n' "${cmd[*]}" >"$run/command"
 	start=$(date +%s.%N)
@@ -159,7 +167,7 @@ boot() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-log "A/B under TCG: $REPS boots each of gp-base and gp-series, $CPUS vCPUs, $MEMORY"
+log "A/B under TCG (${ACCEL[*]}): $REPS boots each of gp-base and gp-series, $CPUS vCPUs, $MEMORY"
 for i in $(seq 1 "$REPS"); do
 	boot base "$A" "$RESULT_DIR/base-$i" || die "boot base-$i failed: its figures are not used." "See $RESULT_DIR/base-$i/console.log"
 	boot series "$B" "$RESULT_DIR/series-$i" || die "boot series-$i failed: its figures are not used." "See $RESULT_DIR/series-$i/console.log"
@@ -167,5 +175,5 @@ done
 
 ab_report "the report" "Grace-period cost run under TCG (make bench-gp-cost)" \
 	"$OUTDIR/gp/src-base" "$OUTDIR/gp/src-series" "$MEMORY" 0 \
-	"REPS=$REPS CPUS=$CPUS MEMORY=$MEMORY GP_FOLIOS=$GP_FOLIOS GP_ROUNDS=$GP_ROUNDS make bench-gp-cost" \
-	"per boot: qemu-system-x86_64 -accel tcg -smp $CPUS -m $MEMORY -nographic -no-reboot -kernel out/build/gp-<variant>/arch/x86/boot/bzImage -append '$APPEND'"
+	"ICOUNT=${ICOUNT:-0} REPS=$REPS CPUS=$CPUS MEMORY=$MEMORY GP_FOLIOS=$GP_FOLIOS GP_ROUNDS=$GP_ROUNDS make bench-gp-cost" \
+	"per boot: qemu-system-x86_64 ${ACCEL[*]} -smp $CPUS -m $MEMORY -nographic -no-reboot -kernel out/build/gp-<variant>/arch/x86/boot/bzImage -append '$APPEND'"
