@@ -185,11 +185,13 @@ host_bench_bin() {
 # tests what a later patch adds says so in its header,
 #   " * Requires: <path in the tree> <fixed string>",
 # and a tree that lacks that string neither runs it nor expects it. Prints
-# the GUEST_FILTER glob of the programs the tree can run, writes the
-# expected suites ($3, default config/expected-suites) less the others to $2,
-# and the others, each with the reason, to $2.skipped ("name<TAB>reason").
+# the GUEST_FILTER glob that leaves out those programs and nothing else
+# (guest programs from elsewhere, such as make check-wide's
+# selftests/wide/, still run), writes the expected suites ($3, default
+# config/expected-suites) less the programs left out to $2, and those, each
+# with the reason, to $2.skipped ("name<TAB>reason").
 guest_filter() { # tree expected-suites-out [expected-suites-in]
-	local f req path str name names=() skipped=()
+	local f req path str name skipped=()
 	: >"$2.skipped"
 	for f in "$ROOT"/selftests/c/*.c; do
 		name=$(basename "$f" .c)
@@ -201,15 +203,17 @@ guest_filter() { # tree expected-suites-out [expected-suites-in]
 				skipped+=("$name")
 				printf '%s\tthe tree lacks what it tests (Requires: %s has "%s")\n' \
 					"$name" "$path" "$str" >>"$2.skipped"
-				continue
 			fi
 		fi
-		names+=("$name")
 	done
 	cp "${3:-$ROOT/config/expected-suites}" "$2"
 	for name in "${skipped[@]}"; do
 		sed -i "/^$name\([[:space:]]\|$\)/d" "$2"
 	done
-	local IFS='|'
-	echo "@(${names[*]})"
+	if [ ${#skipped[@]} -eq 0 ]; then
+		echo '*'
+	else
+		local IFS='|'
+		echo "!(${skipped[*]})"
+	fi
 }
