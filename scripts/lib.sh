@@ -181,9 +181,10 @@ host_bench_bin() {
 	printf '%s\n' "$bin"
 }
 
-# The guest programs of selftests/c that a kernel tree can run. A program that
-# tests what a later patch adds says so in its header,
-#   " * Requires: <path in the tree> <fixed string>",
+# The guest programs of selftests/c and selftests/ksft that a kernel tree can
+# run. A program that tests what a later patch adds says so in its header,
+#   " * Requires: <path in the tree> <fixed string>" (C) or
+#   "# Requires: <path in the tree> <fixed string>" (a script),
 # and a tree that lacks that string neither runs it nor expects it. Prints
 # the GUEST_FILTER glob that leaves out those programs and nothing else
 # (guest programs from elsewhere, such as make check-wide's
@@ -193,9 +194,9 @@ host_bench_bin() {
 guest_filter() { # tree expected-suites-out [expected-suites-in]
 	local f req path str name skipped=()
 	: >"$2.skipped"
-	for f in "$ROOT"/selftests/c/*.c; do
+	for f in "$ROOT"/selftests/c/*.c "$ROOT"/selftests/ksft/*; do
 		name=$(basename "$f" .c)
-		req=$(sed -n 's/^ \* Requires: //p' "$f" | head -n 1)
+		req=$(sed -n 's/^\( \*\|#\) Requires: //p' "$f" | head -n 1)
 		if [ -n "$req" ]; then
 			path=${req%% *}
 			str=${req#* }

@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 need shellcheck "Run: scripts/pipeline/setup.sh"
-mapfile -t shells < <(cd "$ROOT" && git ls-files -co --exclude-standard '*.sh' .ci/run 'selftests/wide/*')
+mapfile -t shells < <(cd "$ROOT" && git ls-files -co --exclude-standard '*.sh' .ci/run 'selftests/wide/*' 'selftests/ksft/*')
 (cd "$ROOT" && shellcheck -x "${shells[@]}")
 log "shellcheck: ${#shells[@]} scripts clean"
 mapfile -t pys < <(cd "$ROOT" && git ls-files -co --exclude-standard '*.py')
