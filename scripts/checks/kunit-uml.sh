@@ -20,6 +20,10 @@
 #                                  /dev/kvm is hidden from it in a private mount
 #                                  namespace (unshare, as root), so QEMU uses TCG.
 #   KUNIT_CPUS=n                   virtual CPUs (default 2; 1 = kunit.py's plain run)
+#   KUNIT_CONFIG_ADD="CONFIG_X=v ..." options added to the .kunitconfig (kunit.py
+#                                  --kconfig_add), e.g. CONFIG_DEBUG_VM=n for the
+#                                  Rust checks that run only without it; the
+#                                  build goes to its own folder, <build>-<hash>
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -49,9 +53,24 @@ x86_64)
 esac
 [ -f "$KUNITCONFIG" ] || die "no $KUNITCONFIG in the tree." "Run: make linux (the series adds it)"
 [[ $CPUS =~ ^[1-9][0-9]*$ ]] || die "KUNIT_CPUS must be a positive integer, not '$CPUS'."
+read -r -a config_add <<<"${KUNIT_CONFIG_ADD:-}"
+for opt in "${config_add[@]}"; do
+	[[ $opt =~ ^CONFIG_[A-Za-z0-9_]+=(y|n|m|[0-9]+|\"[^\"]*\")$ ]] ||
+		die "KUNIT_CONFIG_ADD: '$opt' is not CONFIG_NAME=value." \
+			"Example: KUNIT_CONFIG_ADD=\"CONFIG_DEBUG_VM=n\""
+done
+if [ ${#config_add[@]} -gt 0 ]; then
+	# Another configuration, another build folder: the default one stays as it is.
+	BUILD=$BUILD-$(printf '%s\n' "${config_add[@]}" | sha256sum | cut -c1-8)
+	LOGF=${LOGF%.log}-$(basename "$BUILD" | sed 's/.*-//').log
+	log "adding to $(basename "$KUNITCONFIG"): ${config_add[*]} (build: $BUILD)"
+fi
 mkdir -p "$BUILD" "$OUTDIR/logs"
 
 args=(run --kunitconfig="$KUNITCONFIG" --build_dir="$BUILD" --jobs="$(nproc)" "${MAKE_OPTS[@]}")
+for opt in "${config_add[@]}"; do
+	args+=(--kconfig_add "$opt")
+done
 if [ "$CPUS" -gt 1 ] && [ "$SUITE" = x86_64 ]; then
 	args+=(--kconfig_add CONFIG_SMP=y --qemu_args "-smp $CPUS")
 elif [ "$CPUS" -gt 1 ]; then
