@@ -54,23 +54,23 @@ esac
 [ -f "$KUNITCONFIG" ] || die "no $KUNITCONFIG in the tree." "Run: make linux (the series adds it)"
 [[ $CPUS =~ ^[1-9][0-9]*$ ]] || die "KUNIT_CPUS must be a positive integer, not '$CPUS'."
 read -r -a config_add <<<"${KUNIT_CONFIG_ADD:-}"
+add_args=()
 for opt in "${config_add[@]}"; do
 	[[ $opt =~ ^CONFIG_[A-Za-z0-9_]+=(y|n|m|[0-9]+|\"[^\"]*\")$ ]] ||
 		die "KUNIT_CONFIG_ADD: '$opt' is not CONFIG_NAME=value." \
 			"Example: KUNIT_CONFIG_ADD=\"CONFIG_DEBUG_VM=n\""
+	add_args+=(--kconfig_add "$opt")
 done
 if [ ${#config_add[@]} -gt 0 ]; then
 	# Another configuration, another build folder: the default one stays as it is.
-	BUILD=$BUILD-$(printf '%s\n' "${config_add[@]}" | sha256sum | cut -c1-8)
-	LOGF=${LOGF%.log}-$(basename "$BUILD" | sed 's/.*-//').log
+	hash=$(printf '%s\n' "${config_add[@]}" | sha256sum | cut -c1-8)
+	BUILD=$BUILD-$hash
+	LOGF=${LOGF%.log}-$hash.log
 	log "adding to $(basename "$KUNITCONFIG"): ${config_add[*]} (build: $BUILD)"
 fi
 mkdir -p "$BUILD" "$OUTDIR/logs"
 
-args=(run --kunitconfig="$KUNITCONFIG" --build_dir="$BUILD" --jobs="$(nproc)" "${MAKE_OPTS[@]}")
-for opt in "${config_add[@]}"; do
-	args+=(--kconfig_add "$opt")
-done
+args=(run --kunitconfig="$KUNITCONFIG" --build_dir="$BUILD" --jobs="$(nproc)" "${MAKE_OPTS[@]}" "${add_args[@]}")
 if [ "$CPUS" -gt 1 ] && [ "$SUITE" = x86_64 ]; then
 	args+=(--kconfig_add CONFIG_SMP=y --qemu_args "-smp $CPUS")
 elif [ "$CPUS" -gt 1 ]; then
