@@ -98,7 +98,13 @@ for c in $CASES; do
 	console=$run/console.log
 	verdict="passes on v$prev_version (the test does not tell the versions apart)"
 	if grep -qE 'Oops|kernel BUG|BUG:|Kernel panic' "$console" 2>/dev/null; then
-		verdict="FAILS on v$prev_version: the kernel crashed ($(grep -m1 -oE 'kernel BUG at [^ ]+|BUG: [^,]+|Oops[^,]*' "$console" || true))"
+		# What crashed, and in which task (the first "Comm:" after it).
+		crash=$(grep -m1 -oE 'kernel BUG at [^ ]+|BUG: [^,]+|Oops[^,]*' "$console" || true)
+		comm=$(awk '/Oops|kernel BUG|BUG:|Kernel panic/ { f = 1 }
+			f && match($0, /Comm: [^ ]+/) { print substr($0, RSTART + 6, RLENGTH - 6); exit }' "$console")
+		verdict="FAILS on v$prev_version: the kernel crashed (${crash:-no crash line}${comm:+, in task $comm})"
+	elif [ "${c%%:*}" = kunit ] && grep -qE "ok [0-9]+ ${glob#*.}\b.*# SKIP" "$console"; then
+		verdict="skipped on v$prev_version, which shows nothing:$(grep -m1 -oE "ok [0-9]+ ${glob#*.}\b.*# SKIP.*" "$console" | sed 's/.*# SKIP//')"
 	elif [ "${c%%:*}" = kunit ] && grep -qE "not ok [0-9]+ ${glob#*.}\b" "$console"; then
 		verdict="FAILS on v$prev_version: $(grep -m1 -oE "not ok [0-9]+ ${glob#*.}" "$console")"
 	elif [ "${c%%:*}" = guest ] && { [ "$(cat "$run/guest-$filter.rc" 2>/dev/null || echo none)" != 0 ] ||
