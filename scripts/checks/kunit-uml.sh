@@ -99,8 +99,8 @@ grep -E '# page_ref_test_[a-z_]+: [0-9]+ (threads|getters|rounds)' "$BUILD/test.
 # does not turn it on for x86_64 either (the boot test runs them, make boot).
 grep -qE 'Testing complete\. Ran [1-9][0-9]* tests: passed: [1-9]' "$LOGF" ||
 	die "kunit.py ran no test." "See $LOGF"
-uml_cannot='(needs CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP)$'
-if [ "$CPUS" -gt 1 ] && grep '\[SKIPPED\]' "$LOGF" | grep -qv "$uml_cannot"; then
+no_hvo_skip='(needs CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP)$'
+if [ "$CPUS" -gt 1 ] && grep '\[SKIPPED\]' "$LOGF" | grep -qv "$no_hvo_skip"; then
 	die "a case was skipped with $CPUS CPUs." "See $LOGF"
 fi
 if [ "$SUITE" = rust ] && ! grep -q '\[PASSED\] rust_kernel_folio' "$LOGF"; then

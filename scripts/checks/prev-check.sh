@@ -82,6 +82,7 @@ make -s -C "$ROOT/selftests" LINUX="$LINUX" OUT="$OUTDIR/selftests"
 
 mkdir -p "$OUTDIR/run"
 failed_all=1
+crash_re='Oops|kernel BUG|BUG:|Kernel panic'
 summary=()
 n=0
 for c in $CASES; do
@@ -97,10 +98,10 @@ for c in $CASES; do
 		"$ROOT/scripts/pipeline/boot.sh" "$VARIANT" >"$run.log" 2>&1 || true
 	console=$run/console.log
 	verdict="passes on v$prev_version (the test does not tell the versions apart)"
-	if grep -qE 'Oops|kernel BUG|BUG:|Kernel panic' "$console" 2>/dev/null; then
+	if grep -qE "$crash_re" "$console" 2>/dev/null; then
 		# What crashed, and in which task (the first "Comm:" after it).
 		crash=$(grep -m1 -oE 'kernel BUG at [^ ]+|BUG: [^,]+|Oops[^,]*' "$console" || true)
-		comm=$(awk '/Oops|kernel BUG|BUG:|Kernel panic/ { f = 1 }
+		comm=$(awk -v re="$crash_re" '$0 ~ re { f = 1 }
 			f && match($0, /Comm: [^ ]+/) { print substr($0, RSTART + 6, RLENGTH - 6); exit }' "$console")
 		verdict="FAILS on v$prev_version: the kernel crashed (${crash:-no crash line}${comm:+, in task $comm})"
 	elif [ "${c%%:*}" = kunit ] && grep -qE "ok [0-9]+ ${glob#*.}\b.*# SKIP" "$console"; then
